@@ -1,0 +1,18 @@
+"""File imports: parse (documents' work) then store through the owning package's service."""
+
+from zhunru.catalog.services import store_municipal_list
+from zhunru.errors import RuleViolation
+
+from .municipal_import import ImportRefused, parse_municipal_file
+
+
+def import_municipal_file(actor, data: bytes, filename: str, year: int, *, title: str = ""):
+    """R-IMP-1: the whole file or nothing; every bad row is reported with its number."""
+    try:
+        items = parse_municipal_file(data, filename, year)
+    except ImportRefused as exc:
+        raise RuleViolation("导入被拒绝", [
+            {"rule": "R-IMP-1", "field": f"row {row}" if row else "file", "message": f"第{row}行：{reason}" if row else reason}
+            for row, reason in exc.problems
+        ]) from exc
+    return store_municipal_list(actor, year, items, title=title, source_file=filename)
