@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhunru.audit",
     "zhunru.catalog",
     "zhunru.intake",
+    "zhunru.review",
     "zhunru.demo",
 ]
 

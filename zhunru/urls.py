@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", org_views.home, name="home"),
     path("applications/", include("zhunru.intake.urls")),
+    path("review/", include("zhunru.review.urls")),
+    path("lists/", include("zhunru.catalog.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,9 @@ from zhunru.workdays.calendar import current_schedule
 from zhunru.workdays.rules import UnknownYear
 
 from .auth import BearerAuth
+from .catalog import router as catalog_router
 from .errors import validation_errors
+from .review import router as review_router
 from .schemas import ApplicationBody, CheckBody, CommentBody, TokenBody, VerbalReportBody
 
 # Bearer first: with the cookie first, token POSTs would fail the CSRF check (DESIGN.md pitfalls).
@@ -164,6 +166,9 @@ def download_form(request, app_id: int):
 
 
 api.add_router("/applications", apps)
+# Each package's routes live in their own module; mounted at the root so paths read as in the issues.
+api.add_router("", review_router)
+api.add_router("", catalog_router)
 
 
 @api.post("/verbal-reports", tags=["review"])

@@ -136,6 +136,23 @@ class Application(models.Model):
         return self.number or self.name or f"申请草稿 {self.pk}"
 
 
+class ApplicationVersion(models.Model):
+    """Each signed version of the form, kept whole: the reviewer compares them field by field."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField("版本")
+    content = models.JSONField("申请表内容")
+    signed_on = models.DateField("签发日期")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申请版本"
+        verbose_name_plural = "申请版本"
+        ordering = ["application", "version"]
+        constraints = [models.UniqueConstraint(fields=["application", "version"], name="application_version_unique")]
+
+
 class NumberCounter(models.Model):
     """R-APP-1: one row per district and year, locked while a number is taken, so numbers have no gaps."""
 

@@ -193,8 +193,10 @@ def sign_application(user, app: Application) -> Application:
     app.head_signoff_date = today
     app.signed_by = user
     app.save()
+    version = ApplicationVersion.objects.filter(application=app).count() + 1
+    ApplicationVersion.objects.create(application=app, version=version, content=app.content, signed_on=today, signed_by=user)
     record(actor=user, action="application.signed", obj=app, district_id=app.district_id,
-           changes={"status": [Status.AWAITING_SIGNOFF, Status.SUBMITTED], "number": app.number,
+           changes={"status": [Status.AWAITING_SIGNOFF, Status.SUBMITTED], "number": app.number, "version": version,
                     "submitted_on": today, "content_sha256": _fingerprint(app.content)})
     return app
 
