@@ -24,6 +24,7 @@ from .models import (
     EDITABLE,
     WITHDRAWABLE,
     Application,
+    ApplicationVersion,
     Attachment,
     AttachmentKind,
     NumberCounter,
