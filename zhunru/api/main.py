@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import File, Form, NinjaAPI, Query, Router
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -48,6 +48,12 @@ def _service(request, exc: ServiceError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _errors(404, [{"rule": None, "field": None, "message": "未找到该对象，或您无权查看"}])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    message = "请求体无法解析：请发送有效的 JSON" if exc.status_code == 400 else f"请求被拒绝（{exc.status_code}）"
+    return _errors(exc.status_code, [{"rule": None, "field": None, "message": message}])
 
 
 @api.exception_handler(AuthenticationError)
