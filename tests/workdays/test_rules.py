@@ -88,3 +88,18 @@ def test_r_cal_1_workdays_api(api):
     bad = api("clerk_D030").get("/workdays?from=2026-12-30&to=2027-01-05")
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["rule"] == "R-CAL-1" and "2027" in bad.json()["errors"][0]["message"]
+
+
+def test_r_cal_1_admin_uploads_a_schedule_file(client, putuo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import user
+
+    client.force_login(user("admin"))
+    bad = SimpleUploadedFile("2027.txt", "year 2027\n2027-01-01 休 元旦\n2027-02-30 班\n".encode())
+    res = client.post("/admin/workdays/calendarday/upload/", {"file": bad}, follow=True)
+    assert "第3行" in res.content.decode() and not CalendarDay.objects.exists() and not CalendarYear.objects.exists()
+    good = SimpleUploadedFile("2027.txt", "year 2027\n2027-01-01 休 元旦\n".encode())
+    res = client.post("/admin/workdays/calendarday/upload/", {"file": good}, follow=True)
+    assert "已载入 1 个日期" in res.content.decode()
+    assert not current_schedule().is_working_day(d("2027-01-01"))

@@ -18,6 +18,18 @@ def download(data: bytes, filename: str, content_type: str = DOCX) -> HttpRespon
     return response
 
 
+def _municipal_item_name(app) -> str:
+    """The body may name the municipal item by code (M2025-030) or by name; the form prints the name."""
+    from zhunru.catalog.queries import municipal_items_by_key
+
+    key = str(app.content.get("municipal_item") or "")
+    if not key:
+        return ""
+    year = (app.submitted_on or app.created_at).year
+    item = municipal_items_by_key(year).get(key)
+    return item.name if item else key
+
+
 def application_form_meta(app) -> dict:
     content = app.content
     committees = []
@@ -28,7 +40,7 @@ def application_form_meta(app) -> dict:
     return {
         "number": app.number or "",
         "department_name": app.department.name,
-        "municipal_item_name": content.get("municipal_item") or "",
+        "municipal_item_name": _municipal_item_name(app),
         "committee_names": committees,
         "head_signoff": {"name": app.head_signoff_name, "date": app.head_signoff_date.isoformat()} if app.head_signoff_date else None,
     }

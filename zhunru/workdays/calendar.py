@@ -53,9 +53,14 @@ def parse_schedule_file(text: str) -> tuple[set[int], dict[datetime.date, tuple[
     return years, days
 
 
-@transaction.atomic
 def load_schedule_file(path: Path) -> int:
-    years, days = parse_schedule_file(Path(path).read_text(encoding="utf-8"))
+    return load_schedule_text(Path(path).read_text(encoding="utf-8-sig"))
+
+
+@transaction.atomic
+def load_schedule_text(text: str) -> int:
+    """All lines or none: a bad line refuses the whole file."""
+    years, days = parse_schedule_file(text)
     for year in years:
         CalendarYear.objects.get_or_create(year=year)
     for day, (working, note) in days.items():
