@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhunru.catalog",
     "zhunru.intake",
     "zhunru.review",
+    "zhunru.notifications",
     "zhunru.demo",
 ]
 
@@ -142,6 +143,8 @@ MEDIA_ROOT = Path(os.environ.get("ZHUNRU_MEDIA_ROOT", VAR_DIR / "media"))
 # R-APP-7: the largest attachment accepted, in bytes.
 ZHUNRU_MAX_UPLOAD_BYTES = int(os.environ.get("ZHUNRU_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The form has ~300 committee boxes and up to 200 duty rows; more fields than this is not a person typing.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

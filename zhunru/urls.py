@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from zhunru.api.main import api
 from zhunru.orgs import views as org_views
+from zhunru.review import views as review_views
 
 urlpatterns = [
     path("healthz", org_views.healthz, name="healthz"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path("applications/", include("zhunru.intake.urls")),
     path("review/", include("zhunru.review.urls")),
+    path("todo/", review_views.todo, name="todo"),
+    path("notifications/", include("zhunru.notifications.urls")),
     path("lists/", include("zhunru.catalog.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

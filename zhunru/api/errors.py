@@ -21,8 +21,16 @@ _TYPES = {
 }
 
 
+SOURCES = ("body", "query", "form", "path", "file", "header", "cookie")
+
+
 def _path(loc) -> str:
-    parts = [p for p in loc if p not in ("body", "payload", "query", "form", "path")]
+    # ninja's loc starts with where the value came from (body, query, file …), then the parameter.
+    parts = list(loc)
+    if parts and parts[0] in SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("body", "payload"):
+        parts = parts[1:]
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))

@@ -1,6 +1,7 @@
 """The HTTP API at /api/v1. Thin: it parses, calls the same services as the pages, and answers."""
 
 import datetime
+import json
 
 from django.contrib.auth import authenticate
 from django.http import Http404
@@ -24,6 +25,7 @@ from zhunru.workdays.rules import UnknownYear
 from .auth import BearerAuth
 from .catalog import router as catalog_router
 from .errors import validation_errors
+from .review import application_with_review
 from .review import router as review_router
 from .schemas import ApplicationBody, CheckBody, CommentBody, TokenBody, VerbalReportBody
 
@@ -93,14 +95,21 @@ def workdays(request, start: datetime.date = Query(..., alias="from"), end: date
 apps = Router(tags=["applications"])
 
 
-def _body(body: ApplicationBody) -> dict:
+def _body(request, body: ApplicationBody) -> dict:
+    # pydantic accepts null, [] or 42 as "no fields given"; an application body must be an object.
+    try:
+        raw = json.loads(request.body or b"{}")
+    except ValueError:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise RuleViolation("请求体应为 JSON 对象", [{"rule": None, "field": None, "message": "请求体应为 JSON 对象（申请表的各字段）"}])
     return clean_body(body.model_dump(mode="json", exclude_unset=True))
 
 
 @apps.post("/check")
 def check(request, body: CheckBody):
     """Pre-check (R-APP-9): every rule, nothing saved; a rule's refusal is still a 200."""
-    data = _body(body)
+    data = _body(request, body)
     user = request.user
     district = user.organisation.district if user.organisation else None
     if district is None:
@@ -126,18 +135,19 @@ def list_applications(request, status: str | None = None, limit: int = 50, offse
 
 @apps.post("")
 def create(request, body: ApplicationBody):
-    app = services.create_application(request.user, _body(body))
+    app = services.create_application(request.user, _body(request, body))
     return api.create_response(request, queries.application_dict(queries.application_for(request.user, app.pk)), status=201)
 
 
 @apps.get("/{int:app_id}")
 def detail(request, app_id: int):
-    return queries.application_dict(queries.application_for(request.user, app_id))
+    # Composed here, at the top: intake does not know the review; the review adds invitations, opinions, decision.
+    return application_with_review(queries.application_for(request.user, app_id))
 
 
 @apps.patch("/{int:app_id}")
 def update(request, app_id: int, body: ApplicationBody):
-    app = services.save_draft(request.user, queries.application_for(request.user, app_id), _body(body))
+    app = services.save_draft(request.user, queries.application_for(request.user, app_id), _body(request, body))
     return queries.application_dict(queries.application_for(request.user, app.pk))
 
 

@@ -6,64 +6,70 @@ rules to say, in the 200 answer of the pre-check.
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from zhunru.text import clean_text
+
+# Every text a body carries: NUL and lone surrogates dropped (zhunru/text.py).
+Text = Annotated[str, AfterValidator(clean_text)]
 
 
-class Loose(Schema):
+class Loose(BaseModel):
+    # Plain pydantic, not ninja's Schema: Schema reads attributes off any object, so a list
+    # sent where an object belongs would pass as an empty object instead of being refused.
     model_config = ConfigDict(extra="ignore")
 
 
 class Involves(Loose):
     certificate: bool | None = None
     forms_or_system: bool | None = None
-    system_name: str | None = None
+    system_name: Text | None = None
     assessment: bool | None = None
-    assessment_name: str | None = None
+    assessment_name: Text | None = None
     plaque: bool | None = None
-    plaque_name: str | None = None
+    plaque_name: Text | None = None
     ledger: bool | None = None
 
 
 class Basis(Loose):
     types: list[Literal["central", "laws", "municipal"]] = []
-    documents: list[str] = []
+    documents: list[Text] = []
 
 
 class TimeLimit(Loose):
     type: Literal["one_time", "annual", "ongoing", "other"] | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
-    description: str | None = None
+    description: Text | None = None
 
 
 class Duty(Loose):
-    text: str | None = None
-    mode: str | None = None
+    text: Text | None = None
+    mode: Text | None = None
 
 
 class Funding(Loose):
-    amount: str | None = None
-    way: str | None = None
+    amount: Text | None = None
+    way: Text | None = None
 
 
 class Project(Loose):
-    name: str | None = None
-    description: str | None = None
+    name: Text | None = None
+    description: Text | None = None
 
 
 class Manpower(Loose):
-    source: str | None = None
+    source: Text | None = None
 
 
 class Resource(Loose):
-    description: str | None = None
+    description: Text | None = None
 
 
 class Policy(Loose):
-    handbook: str | None = None
+    handbook: Text | None = None
 
 
 class Support(Loose):
@@ -72,38 +78,38 @@ class Support(Loose):
     manpower: Manpower | None = None
     resource: Resource | None = None
     policy: Policy | None = None
-    exception_reason: str | None = None
+    exception_reason: Text | None = None
 
 
 class Course(Loose):
-    name: str | None = None
-    audience: str | None = None
-    frequency: str | None = None
-    department: str | None = None
+    name: Text | None = None
+    audience: Text | None = None
+    frequency: Text | None = None
+    department: Text | None = None
 
 
 class VerbalReportInline(Loose):
     on: datetime.date | None = None
-    by: str | None = None
-    channel: str | None = None
-    content: str | None = None
+    by: Text | None = None
+    channel: Text | None = None
+    content: Text | None = None
 
 
 class ApplicationBody(Loose):
-    department: str | None = None
+    department: Text | None = None
     procedure: Literal["regular", "simplified", "emergency"] | None = None
     kind: Literal["new", "adjust", "exit"] | None = None
-    adjusts_item: str | int | None = None
-    exit_reason: str | None = None
+    adjusts_item: Text | int | None = None
+    exit_reason: Text | None = None
     task_start: datetime.date | None = None
-    name: str | None = None
-    summary: str | None = None
+    name: Text | None = None
+    summary: Text | None = None
     municipal_comparison: Literal["same", "reworded", "new"] | None = None
-    municipal_item: str | None = None
+    municipal_item: Text | None = None
     involves: Involves | None = None
     basis: Basis | None = None
     scope: Literal["all", "some"] | None = None
-    scope_committees: list[str] | None = None
+    scope_committees: list[Text] | None = None
     time_limit: TimeLimit | None = None
     duties: list[Duty] | None = None
     support: Support | None = None
@@ -116,18 +122,18 @@ class CheckBody(ApplicationBody):
     as_of: datetime.date | None = None
 
 
-class TokenBody(Schema):
-    username: str
+class TokenBody(Loose):
+    username: Text
     password: str
 
 
-class CommentBody(Schema):
-    comment: str = ""
+class CommentBody(Loose):
+    comment: Text = ""
 
 
-class VerbalReportBody(Schema):
-    department: str
+class VerbalReportBody(Loose):
+    department: Text
     on: datetime.date
-    by: str
+    by: Text
     channel: Literal["phone", "in_person", "other"]
-    content: str
+    content: Text

@@ -11,6 +11,19 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AuditQuerySet(models.QuerySet):
+    """Bulk writes bypass Model.save/delete; refuse them too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+
 class ChainHead(models.Model):
     """The last link of a district's chain; locked by each append so links never fork."""
 
@@ -32,6 +45,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计事件"

@@ -1,6 +1,7 @@
 """Writing and verifying the audit chain (R-AUD-1)."""
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -44,6 +45,25 @@ def record(*, actor, action: str, obj, district_id: int, changes: dict | None = 
     return event
 
 
+# Packages above register how to read the current state of the objects they audit, so that
+# verify_audit can tell when the tail of a chain was cut off and its head rewound in step:
+# each object's state must be the state its last audited change left it in.
+StateCheck = Callable[[], Iterable[tuple[str, str, str]]]  # -> (object_type, object_id, status)
+STATE_CHECKS: list[StateCheck] = []
+
+
+def register_state_check(fn: StateCheck) -> StateCheck:
+    STATE_CHECKS.append(fn)
+    return fn
+
+
+def _status_after(changes: dict):
+    status = changes.get("status") if isinstance(changes, dict) else None
+    if isinstance(status, list) and status:
+        return status[-1]
+    return status if isinstance(status, str) else None
+
+
 @dataclass
 class Break:
     district_id: int
@@ -55,6 +75,7 @@ class Break:
 def verify_chain() -> list[Break]:
     """Walk every district's chain; return the first broken entry of each broken chain."""
     breaks: list[Break] = []
+    last_status: dict[tuple[str, str], tuple[str, int, int]] = {}
     expected_prev: dict[int, str] = {}
     expected_seq: dict[int, int] = {}
     broken: set[int] = set()
@@ -76,7 +97,18 @@ def verify_chain() -> list[Break]:
             broken.add(d)
             continue
         expected_prev[d], expected_seq[d] = event.hash, event.seq
+        status = _status_after(event.changes)
+        if status:
+            last_status[(event.object_type, event.object_id)] = (status, d, event.seq)
     for head in ChainHead.objects.exclude(district_id__in=broken):
         if head.seq != expected_seq.get(head.district_id, 0):
             breaks.append(Break(head.district_id, head.seq, 0, "链尾记录缺失（最后的记录被删除）"))
+    for check in STATE_CHECKS:
+        for object_type, object_id, status in check():
+            recorded = last_status.get((object_type, str(object_id)))
+            if recorded is None:
+                breaks.append(Break(0, 0, 0, f"{object_type} {object_id} 没有任何审计记录（记录被删除）"))
+            elif recorded[0] != status and recorded[1] not in broken:
+                breaks.append(Break(recorded[1], recorded[2], 0,
+                                    f"{object_type} {object_id} 当前状态为 {status}，最后的审计记录为 {recorded[0]}（其后的记录被删除）"))
     return breaks

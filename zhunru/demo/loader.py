@@ -104,6 +104,7 @@ def demo_accounts(district: Organisation) -> list[tuple[str, str, str, str]]:
 
 @transaction.atomic
 def load_users(district: Organisation, password: str) -> int:
+    Role.ensure_all()
     accounts = demo_accounts(district)
     existing = set(User.objects.values_list("username", flat=True))
     missing = [a for a in accounts if a[0] not in existing]

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 from zhunru.orgs.models import Organisation
+from zhunru.review.queries import form_meta as review_form_meta
 
 from .application_form import render_application_form
 
@@ -43,6 +44,7 @@ def application_form_meta(app) -> dict:
         "municipal_item_name": _municipal_item_name(app),
         "committee_names": committees,
         "head_signoff": {"name": app.head_signoff_name, "date": app.head_signoff_date.isoformat()} if app.head_signoff_date else None,
+        **review_form_meta(app),  # 准入审核意见, 不同意理由, 修改建议 and the opinions (issue 3)
     }
 
 

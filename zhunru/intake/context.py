@@ -2,7 +2,7 @@
 
 import datetime
 
-from zhunru.catalog.queries import municipal_items_by_key
+from zhunru.catalog.queries import district_item_names, municipal_items_by_key
 from zhunru.orgs.models import Organisation, OrgKind
 from zhunru.workdays.calendar import current_schedule
 
@@ -44,5 +44,7 @@ def build_context(district: Organisation, as_of: datetime.date, verbal_report=No
         municipal_item=municipal_item,
         departments=_keys(district, OrgKind.DEPARTMENT),
         committees=_keys(district, OrgKind.COMMITTEE),
+        # R-APP-2 duplicate flag and the adjusts_item lookup: live items of this year's and next year's list.
+        district_items=district_item_names(district.pk, (as_of.year, as_of.year + 1)),
         verbal_report=report,
     )

@@ -2,6 +2,8 @@
 
 import re
 
+from zhunru.text import clean_tree
+
 # The fields of FIELDS.md that an application stores. Anything else in a body is dropped;
 # submitted_on and head_signoff are set by the server (R-APP-6), never taken from a body.
 FORM_KEYS = (
@@ -29,7 +31,7 @@ def clean_body(data: dict) -> dict:
     out = {}
     for key in FORM_KEYS:
         if key in data:
-            out[key] = _plain(data[key])
+            out[key] = clean_tree(_plain(data[key]))
     return out
 
 
@@ -43,9 +45,23 @@ def _plain(value):
     return value
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# The page's own names; anything else in a post is dropped, so a hand-made post can never put
+# a scalar where the document holds a list or a dict (or the other way round).
 BOOL_FIELDS = {"certificate", "forms_or_system", "assessment", "plaque", "ledger"}
 LIST_FIELDS = {"basis.types", "scope_committees", "basis.documents"}
+TEXT_FIELDS = {"kind", "adjusts_item", "exit_reason", "name", "summary"}
+NULLABLE_FIELDS = {"procedure", "municipal_comparison", "municipal_item", "scope", "task_start"}
+INVOLVES_TEXT = {"system_name", "assessment_name", "plaque_name"}
+TIME_LIMIT_FIELDS = {"type": True, "start": True, "end": True, "description": False}  # part: blank means None
+SUPPORT_PARTS = {"funding": ("amount", "way"), "project": ("name", "description"), "manpower": ("source",),
+                 "resource": ("description",), "policy": ("handbook",)}
+ROW_PARTS = {"duties": ("text", "mode"), "courses": ("name", "audience", "frequency", "department")}
+MAX_ROWS = 200  # a page never has that many rows; a higher index is dropped, the list never grows huge
+_ROW = re.compile(r"^(duties|courses)\[(\d{1,6})\]\.([a-z_]+)$")
+
+
+def _clean(value: str) -> str:
+    return value.replace("\x00", "")  # PostgreSQL cannot store NUL in JSON text
 
 
 def from_post(post) -> dict:
@@ -55,54 +71,66 @@ def from_post(post) -> dict:
     """
     doc = blank_form()
     doc["involves"] = {k: (False if k in BOOL_FIELDS else "") for k in doc["involves"]}
+    doc["time_limit"] = {"type": None}
+    rows = {"duties": {}, "courses": {}}
+    support = {}
     for name in post.keys():
-        if name in ("csrfmiddlewaretoken", "action") or name.startswith("_"):
-            continue
+        value = _clean(post.get(name) or "")
         if name in LIST_FIELDS:
-            values = [v.strip() for v in post.getlist(name)]
+            values = [_clean(v).strip() for v in post.getlist(name)]
             if name == "basis.documents":
                 values = [line.strip() for v in values for line in v.splitlines()]
-            _set(doc, name, [v for v in values if v])
-            continue
-        value = post.get(name)
-        leaf = name.rsplit(".", 1)[-1]
-        if leaf in BOOL_FIELDS and name.startswith("involves."):
-            value = value in ("on", "true", "1")
-        elif value == "":
-            value = None if leaf in ("mode", "procedure", "municipal_comparison", "scope", "type", "task_start", "start", "end", "channel", "on") else ""
-        _set(doc, name, value)
+            values = list(dict.fromkeys(v for v in values if v))  # in order, each once
+            if name == "scope_committees":
+                doc["scope_committees"] = values
+            else:
+                doc["basis"][name.split(".")[1]] = values
+        elif name in TEXT_FIELDS:
+            doc[name] = value
+        elif name in NULLABLE_FIELDS:
+            doc[name] = value or None
+        elif name == "verbal_report_id":
+            doc[name] = int(value) if value.isdigit() and len(value) <= 9 else None
+        elif name.startswith("involves."):
+            key = name[len("involves."):]
+            if key in BOOL_FIELDS:
+                doc["involves"][key] = value in ("on", "true", "1")
+            elif key in INVOLVES_TEXT:
+                doc["involves"][key] = value
+        elif name.startswith("time_limit."):
+            key = name[len("time_limit."):]
+            if key in TIME_LIMIT_FIELDS:
+                doc["time_limit"][key] = (value or None) if TIME_LIMIT_FIELDS[key] else value
+        elif name.startswith("support."):
+            parts = name.split(".")
+            if parts == ["support", "exception_reason"]:
+                if value:
+                    support["exception_reason"] = value
+            elif len(parts) == 3 and parts[2] in SUPPORT_PARTS.get(parts[1], ()):
+                support.setdefault(parts[1], {})[parts[2]] = value
+        elif m := _ROW.match(name):
+            kind, index, part = m.group(1), int(m.group(2)), m.group(3)
+            if index < MAX_ROWS and part in ROW_PARTS[kind]:
+                rows[kind].setdefault(index, {})[part] = (value or None) if part == "mode" else value
     # Rows left blank on the page are not duty lines or courses.
-    doc["duties"] = [d for d in doc.get("duties", []) if d and (d.get("text") or "").strip()]
-    doc["courses"] = [c for c in doc.get("courses", []) if c and any((v or "").strip() for v in c.values())]
-    support = doc.get("support") or {}
-    doc["support"] = {k: v for k, v in support.items()
-                      if (isinstance(v, dict) and any((x or "").strip() for x in v.values())) or (k == "exception_reason" and v)}
-    if "verbal_report_id" in doc:
-        doc["verbal_report_id"] = int(doc["verbal_report_id"]) if str(doc["verbal_report_id"] or "").isdigit() else None
+    duties = [rows["duties"][i] for i in sorted(rows["duties"])]
+    doc["duties"] = [{"text": d.get("text", ""), "mode": d.get("mode")} for d in duties if d.get("text", "").strip()]
+    courses = [rows["courses"][i] for i in sorted(rows["courses"])]
+    doc["courses"] = [{k: c.get(k, "") for k in ROW_PARTS["courses"]} for c in courses if any(v.strip() for v in c.values())]
+    # A support type counts when one of its fields holds text (the page clears an unticked one).
+    doc["support"] = {k: v for k, v in support.items() if k == "exception_reason" or any(x.strip() for x in v.values())}
+    doc["time_limit"] = _time_limit(doc["time_limit"])
     return doc
 
 
-def _set(doc, name, value):
-    parts = [(m.group(1), m.group(2)) for m in _PART.finditer(name)]
-    target = doc
-    for i, (key, index) in enumerate(parts):
-        last = i == len(parts) - 1
-        nxt = parts[i + 1] if not last else None
-        if key is not None:
-            if last:
-                target[key] = value
-            else:
-                default = [] if nxt[1] is not None else {}
-                if not isinstance(target.get(key), type(default)):
-                    target[key] = default
-                target = target[key]
-        else:
-            idx = int(index)
-            if idx > 500:
-                return  # a page never has that many rows; refuse to grow a huge list
-            while len(target) <= idx:
-                target.append({})
-            if last:
-                target[idx] = value
-            else:
-                target = target[idx]
+# The page keeps every time-limit input (hidden ones too); the document holds those of the chosen type.
+TIME_LIMIT_PARTS = {"one_time": ("start", "end"), "annual": (), "ongoing": (), "other": ("description",)}
+
+
+def _time_limit(limit) -> dict:
+    limit = limit if isinstance(limit, dict) else {}
+    kind = limit.get("type")
+    if kind in TIME_LIMIT_PARTS:
+        return {"type": kind, **{k: limit.get(k) for k in TIME_LIMIT_PARTS[kind]}}
+    # No type chosen yet: keep whatever was typed, a draft loses nothing (R-APP-8).
+    return {"type": kind, **{k: v for k, v in limit.items() if k != "type" and v}}

@@ -14,6 +14,7 @@ from zhunru import clock
 from zhunru.audit.services import record
 from zhunru.errors import NotAllowed, RuleViolation, WrongState
 from zhunru.orgs.models import Role
+from zhunru.text import clean_text
 from zhunru.workdays.calendar import current_schedule
 from zhunru.workdays.rules import UnknownYear, add_working_days
 
@@ -148,7 +149,7 @@ def send_back(user, app: Application, comment: str) -> Application:
     app = _locked(app)
     if app.status != Status.AWAITING_SIGNOFF:
         raise WrongState(f"申请当前状态为“{app.get_status_display()}”，不能退回")
-    comment = (comment or "").strip()
+    comment = clean_text(comment or "").strip()
     if not comment:
         raise RuleViolation("请填写退回意见", [{"rule": "R-APP-6", "field": "comment", "message": "退回经办人时须填写意见（R-APP-6）"}])
     app.status = Status.DRAFT
@@ -216,6 +217,12 @@ def withdraw_application(user, app: Application) -> Application:
     return app
 
 
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g}MB"
+    return f"{n / 1024:g}KB" if n >= 1024 else f"{n}字节"
+
+
 @transaction.atomic
 def add_attachment(user, app: Application, upload, kind: str = AttachmentKind.POLICY) -> Attachment:
     """R-APP-7: the type is read from the content, the size is limited, the stored name is ours."""
@@ -227,7 +234,7 @@ def add_attachment(user, app: Application, upload, kind: str = AttachmentKind.PO
         raise RuleViolation("附件类别无效", [{"rule": "R-APP-7", "field": "kind", "message": "附件类别只能是政策文件、文件草案或其他材料（R-APP-7）"}])
     limit = settings.ZHUNRU_MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise RuleViolation("附件过大", [{"rule": "R-APP-7", "field": "file", "message": f"附件“{upload.name}”超过{limit // (1024 * 1024)}MB的大小限制（R-APP-7）"}])
+        raise RuleViolation("附件过大", [{"rule": "R-APP-7", "field": "file", "message": f"附件“{upload.name}”超过{_size(limit)}的大小限制（R-APP-7）"}])
     if upload.size == 0:
         raise RuleViolation("附件为空", [{"rule": "R-APP-7", "field": "file", "message": f"附件“{upload.name}”是空文件（R-APP-7）"}])
     upload.seek(0)
@@ -243,9 +250,14 @@ def add_attachment(user, app: Application, upload, kind: str = AttachmentKind.PO
                             size=len(data), sha256=digest, uploaded_by=user)
     # The stored name is derived from the content hash: nothing of the user's file name reaches the disk.
     attachment.file.save(f"{digest[:32]}.{detected}", ContentFile(data), save=False)
-    attachment.save()
-    record(actor=user, action="attachment.added", obj=app, district_id=app.district_id,
-           changes={"attachment": attachment.pk, "name": attachment.original_name, "type": ALLOWED[detected], "sha256": digest})
+    try:
+        attachment.save()
+        record(actor=user, action="attachment.added", obj=app, district_id=app.district_id,
+               changes={"attachment": attachment.pk, "name": attachment.original_name, "type": ALLOWED[detected], "sha256": digest})
+    except BaseException:
+        # The row will not exist, so neither may the file.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 
@@ -257,8 +269,11 @@ def remove_attachment(user, attachment: Attachment):
     if app.status not in (*EDITABLE, Status.AWAITING_SIGNOFF):
         raise WrongState(f"申请当前状态为“{app.get_status_display()}”，不能删除附件")
     record(actor=user, action="attachment.removed", obj=app, district_id=app.district_id,
-           changes={"attachment": attachment.pk, "name": attachment.original_name})
+           changes={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256})
+    storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
+    # The file goes only once the row is surely gone.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

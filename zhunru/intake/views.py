@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -38,6 +39,17 @@ def _json_login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+TOO_MUCH = {"rule": "R-APP-8", "field": None, "message": "提交的内容超出页面所能填写的范围（字段过多或过大），未保存；请刷新页面后重试（R-APP-8）"}
+
+
+def _posted(request):
+    """The posted page as the form document, or None when the post is too big to be read."""
+    try:
+        return from_post(request.POST)
+    except (TooManyFieldsSent, RequestDataTooBig):
+        return None
 
 
 def _error_messages(request, exc: ServiceError):
@@ -107,8 +119,12 @@ def application_edit(request, pk):
     if app.status not in EDITABLE or app.department_id != request.user.organisation_id or not request.user.has_role(Role.APPLICANT):
         return redirect("application_detail", pk=app.pk)
     if request.method == "POST":
+        data = _posted(request)
+        if data is None:
+            messages.error(request, TOO_MUCH["message"])
+            return redirect("application_edit", pk=app.pk)
         try:
-            app = services.save_draft(request.user, app, from_post(request.POST))
+            app = services.save_draft(request.user, app, data)
             if request.POST.get("action") == "submit":
                 services.submit_application(request.user, app)
                 messages.success(request, "已提交，等待本部门主要负责人签发")
@@ -128,8 +144,11 @@ def application_edit(request, pk):
 @require_POST
 def application_autosave(request, pk):
     app = queries.application_for(request.user, pk)
+    data = _posted(request)
+    if data is None:
+        return JsonResponse({"errors": [TOO_MUCH]}, status=400)
     try:
-        app = services.save_draft(request.user, app, from_post(request.POST))
+        app = services.save_draft(request.user, app, data)
     except ServiceError as exc:
         return JsonResponse({"errors": exc.errors}, status=exc.status)
     return JsonResponse({"saved_at": app.updated_at.isoformat()})
@@ -140,11 +159,13 @@ def application_autosave(request, pk):
 def application_precheck(request, pk):
     """R-APP-9: the form as typed, against every rule, for a chosen submission date."""
     app = queries.application_for(request.user, pk)
+    data = _posted(request)
+    if data is None:
+        return JsonResponse({"errors": [TOO_MUCH]}, status=400)
     try:
         as_of = datetime.date.fromisoformat(request.POST.get("_as_of") or clock.today().isoformat())
     except ValueError:
-        return JsonResponse({"errors": [{"rule": None, "field": "as_of", "message": "预检日期不是有效日期"}]}, status=422)
-    data = from_post(request.POST)
+        return JsonResponse({"errors": [{"rule": "R-APP-9", "field": "as_of", "message": "预检日期不是有效日期（R-APP-9）"}]}, status=422)
     data["department"] = app.department.code
     report = VerbalReport.objects.filter(pk=data.get("verbal_report_id"), department=app.department).first() if data.get("verbal_report_id") else None
     result = check_application(data, build_context(app.district, as_of, report))
@@ -158,12 +179,12 @@ def application_detail(request, pk):
     own = app.department_id == user.organisation_id
     result = services.run_check(app, app.submitted_on or clock.today()) if app.status != Status.WITHDRAWN else None
     return render(request, "intake/detail.html", {
-        "app": app, "c": app.content, "check": result,
+        "app": app, "c": app.content, "check": result, "own": own,
         "can_edit": own and user.has_role(Role.APPLICANT) and app.status in EDITABLE,
         "can_withdraw": own and user.has_role(Role.APPLICANT) and app.status in WITHDRAWABLE,
         "can_sign": own and user.has_role(Role.APPLICANT_HEAD) and app.status == Status.AWAITING_SIGNOFF,
         "procedures": PROCEDURES, "comparisons": COMPARISONS, "scopes": SCOPES, "time_limits": TIME_LIMITS,
-        "support_types": SUPPORT_TYPES, "committee_names": _committee_names(app),
+        "support_types": SUPPORT_TYPES, "committee_names": _committee_names(app), "today": clock.today(),
     })
 
 

@@ -89,6 +89,11 @@ class Role(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def ensure_all(cls):
+        """The nine rows, whatever happened to the table (a migration seeds them; a test flush empties it)."""
+        cls.objects.bulk_create([cls(code=c, name=n) for c, n in cls.NAMES.items()], ignore_conflicts=True)
+
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
@@ -105,8 +110,9 @@ class User(AbstractUser):
     @property
     def role_codes(self) -> frozenset[str]:
         # Cached per request object: roles are read on every permission check.
+        # A role is held for an organisation: without one, a user can act for nobody.
         if not hasattr(self, "_role_codes"):
-            self._role_codes = frozenset(r.code for r in self.roles.all())
+            self._role_codes = frozenset(r.code for r in self.roles.all()) if self.organisation_id else frozenset()
         return self._role_codes
 
     def has_role(self, *codes: str) -> bool:

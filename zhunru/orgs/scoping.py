@@ -42,8 +42,9 @@ def visible(qs: QuerySet, user) -> QuerySet:
     invited = spec.get("invited")
     if invited:
         # Organisations invited to take part (joint review, consultation) see that object only.
-        cond |= Q(**{invited: org.pk})
-    return qs.filter(cond).distinct() if invited else qs.filter(cond)
+        # A subquery, not a join: a join repeats rows per invitation and inflates Count() annotations.
+        cond |= Q(pk__in=model.objects.filter(**{invited: org.pk}).values("pk"))
+    return qs.filter(cond)
 
 
 def get_visible_or_404(qs: QuerySet, user, **lookup):

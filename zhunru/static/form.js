@@ -32,7 +32,29 @@
     var n = form.querySelectorAll("input[name=scope_committees]:checked").length;
     var counter = document.getElementById("committee-count");
     if (counter) counter.textContent = n;
+    form.querySelectorAll("details[data-street]").forEach(function (d) {
+      var out = d.querySelector("[data-street-count]");
+      if (out) out.textContent = d.querySelectorAll("input[name=scope_committees]:checked").length;
+    });
   }
+  // A support type whose fields hold text is ticked (after a restore, or a page kept by the browser).
+  function tickFilledSupport() {
+    form.querySelectorAll("[data-toggle]").forEach(function (box) {
+      var filled = false;
+      form.querySelectorAll('[name^="' + box.dataset.toggle + '."]').forEach(function (i) { if (i.value.trim()) filled = true; });
+      if (filled) box.checked = true;
+    });
+  }
+  // ---- the committee picker: all or none of one street
+  form.querySelectorAll("details[data-street]").forEach(function (d) {
+    function setAll(on) {
+      d.querySelectorAll("input[name=scope_committees]").forEach(function (i) { i.checked = on; });
+      changed();
+    }
+    var all = d.querySelector("[data-select-all]"), none = d.querySelector("[data-select-none]");
+    if (all) all.addEventListener("click", function () { setAll(true); });
+    if (none) none.addEventListener("click", function () { setAll(false); });
+  });
   // A support type left unticked is not sent: its fields are cleared when unticked.
   form.querySelectorAll("[data-toggle]").forEach(function (box) {
     box.addEventListener("change", function () {
@@ -122,6 +144,7 @@
         else if (name !== "csrfmiddlewaretoken") el.value = value;
       });
     });
+    tickFilledSupport();
     var banner = document.getElementById("restore-banner");
     banner.textContent = "已恢复本机暂存的、尚未保存到系统的内容（" + new Date(kept.at).toLocaleString("zh-CN", { hour12: false }) + "），正在保存。";
     banner.hidden = false;
@@ -145,7 +168,13 @@
     var p = document.createElement("p");
     p.className = cls;
     p.textContent = item.message;
-    (target || form).appendChild(p);
+    if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+      target.insertAdjacentElement("afterend", p);  // a control cannot hold the message: put it just after
+    } else if (target && target.classList.contains("row")) {
+      (target.querySelector(":scope > .value") || target).appendChild(p);  // beside the inputs, not under the label
+    } else {
+      (target || form).appendChild(p);
+    }
     if (target) target.classList.add(cls === "field-error" ? "has-error" : "has-flag");
     return target;
   }
@@ -153,7 +182,8 @@
     var data = new FormData(form);
     fetch(form.dataset.precheck, { method: "POST", body: data, headers: { "X-CSRFToken": csrf() }, credentials: "same-origin" })
       .then(function (r) {
-        if (r.status === 401) { expired(); return null; }
+        if (r.status === 401 || r.status === 403) { expired(); return null; }
+        if (!r.ok) { say("预检暂时无法完成，请稍后再试", "bad"); return null; }
         return r.json();
       })
       .then(function (res) {
@@ -168,15 +198,40 @@
         var n = (res.errors || []).length, k = (res.flags || []).length;
         var latest = res.latest_submission_date ? "最迟提交日期：" + res.latest_submission_date + "。" : "";
         box.className = "notice " + (n ? "error" : "ok");
-        box.textContent = n
-          ? "预检发现 " + n + " 个问题须修改" + (k ? "，另有 " + k + " 项提示将提交审核人关注" : "") + "。" + latest
-          : "预检通过，可以提交。" + (k ? "有 " + k + " 项提示将提交审核人关注。" : "") + latest;
+        box.textContent = "";
+        var head = document.createElement("b");
+        head.textContent = n
+          ? "预检发现 " + n + " 个问题须修改" + (k ? "，另有 " + k + " 项提示将提交审核人关注" : "") + "。"
+          : "预检通过，可以提交。" + (k ? "有 " + k + " 项提示将提交审核人关注。" : "");
+        box.appendChild(head);
+        if (latest) { var d = document.createElement("span"); d.className = "latest"; d.textContent = latest; box.appendChild(d); }
+        // Each problem once more in the summary, as a link to the field it sits beside.
+        var all = (res.errors || []).map(function (e) { return [e, "error"]; }).concat((res.flags || []).map(function (f) { return [f, "flag"]; }));
+        if (all.length) {
+          var ul = document.createElement("ul");
+          all.forEach(function (pair) {
+            var li = document.createElement("li"), a = document.createElement("a");
+            li.className = pair[1];
+            a.href = "#";
+            a.textContent = pair[0].message;
+            a.addEventListener("click", function (ev) {
+              ev.preventDefault();
+              var path = pair[0].field || "", t = null;
+              while (path && !t) { t = document.querySelector('[data-field="' + path + '"]'); if (!t) path = parentPath(path); }
+              if (t) { t.scrollIntoView({ behavior: "smooth", block: "center" }); var c = t.matches("input,select,textarea") ? t : t.querySelector("input:not([type=hidden]),select,textarea"); if (c) c.focus({ preventScroll: true }); }
+            });
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          box.appendChild(ul);
+        }
         box.hidden = false;
-        box.scrollIntoView({ behavior: "smooth", block: "center" });
+        box.scrollIntoView({ behavior: "smooth", block: "start" });
       });
   }
   document.getElementById("precheck").addEventListener("click", precheck);
 
+  tickFilledSupport();
   refresh();
   restore();
 })();

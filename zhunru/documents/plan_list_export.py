@@ -1,0 +1,79 @@
+"""The plan list's documents as downloads: gathers what they show from catalog, hands it to the writers."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from zhunru import clock
+from zhunru.catalog import queries
+from zhunru.catalog.models import Filing
+from zhunru.orgs.models import Organisation
+
+from .exports import DOCX, download
+from .filing_letter import render_filing_letter
+from .plan_list_docx import render_plan_list_docx, title_of
+from .plan_list_xlsx import render_plan_list_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _view(district_id: int, year: int, version: int | None) -> dict:
+    data = queries.plan_list_view(district_id, year, version)
+    if not data["exists"] or data.get("missing_version"):
+        raise Http404
+    return data
+
+
+def _meta(district_id: int, data: dict) -> dict:
+    codes = {c for i in data["items"] for c in i.get("scope_committees") or []}
+    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    district = Organisation.objects.get(pk=district_id)
+    return {"year": data["year"], "version": data["version"], "published_on": data["published_on"],
+            "district_name": district.name, "committee_names": names}
+
+
+def plan_list_document(district_id: int, year: int, fmt: str, version: int | None = None) -> tuple[bytes, str]:
+    data = _view(district_id, year, version)
+    meta = _meta(district_id, data)
+    render = render_plan_list_xlsx if fmt == "xlsx" else render_plan_list_docx
+    label = f"第{data['version']}版" if data["version"] else "草稿"
+    return render(data["items"], meta), f"{title_of(year, meta['district_name'])}（{label}）.{fmt}"
+
+
+def plan_list_response(district_id: int, year: int, fmt: str, version: int | None = None):
+    body, name = plan_list_document(district_id, year, fmt, version)
+    return download(body, name, XLSX if fmt == "xlsx" else DOCX)
+
+
+def filing_counts(items: list[dict]) -> dict:
+    active = [i for i in items if i["status"] == "active"]
+    return {
+        "total": len(active),
+        "carried": sum(1 for i in active if i.get("carried_from_id")),
+        "new": sum(1 for i in active if not i.get("carried_from_id") and not i.get("previous_id")),
+        "adjusted": sum(1 for i in active if not i.get("carried_from_id") and i.get("previous_id")),
+        "exited": sum(1 for i in items if i["status"] == "exited"),
+        "same": sum(1 for i in active if i.get("comparison") == "same"),
+        "reworded": sum(1 for i in active if i.get("comparison") == "reworded"),
+        "added": sum(1 for i in active if i.get("comparison") not in ("same", "reworded")),
+    }
+
+
+def filing_letter_document(district_id: int, year: int, version: int | None = None) -> tuple[bytes, str]:
+    data = _view(district_id, year, version)
+    if data["version"] is None:
+        raise Http404
+    meta = _meta(district_id, data)
+    filing = Filing.objects.filter(plan_list__district_id=district_id, plan_list__year=year,
+                                   version__number=data["version"]).order_by("id").first()
+    meta.update(
+        document_number=filing.document_number if filing else "普民〔　〕　号",
+        date=filing.filed_on if filing else clock.today(),
+        signer="区民政局", counts=filing_counts(data["items"]),
+    )
+    return render_filing_letter(meta), f"关于报备{year}年度区级计划清单的报告（第{data['version']}版）.docx"
+
+
+def filing_letter_response(district_id: int, year: int, version: int | None = None):
+    body, name = filing_letter_document(district_id, year, version)
+    return download(body, name)
