@@ -3,6 +3,7 @@ var/screenshots/review-*.png: the reviewer sees the flag, invites two review uni
 own browser, the reviewer sees the matrix and decides; the applicant sees the decision."""
 
 import os
+import threading
 
 import pytest
 
@@ -18,15 +19,33 @@ from .conftest import sign_sample  # noqa: E402
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+def in_own_thread(fn):
+    """Playwright's sync API refuses to start inside another running Playwright (tests/e2e's session browser,
+    when both run in one worker): this browser gets a thread, and so an event loop, of its own."""
+    failure = []
+
+    def run():
+        try:
+            with chromium() as browser:
+                fn(browser)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(300)
+    if failure:
+        raise failure[0]
+    assert not thread.is_alive(), "browser test timed out"
 
 
-def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_server, browser, samples):  # noqa: F811
+def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_server, samples):  # noqa: F811
     app = sign_sample(samples["food-safety-grid"], on="2025-10-20")
-    reviewer = new_page(browser, live_server.url)
+    in_own_thread(lambda browser: _walk(browser, live_server.url, app))
+
+
+def _walk(browser, base_url, app):
+    reviewer = new_page(browser, base_url)
     log_in(reviewer, "reviewer_D020")
     expect(reviewer.locator("#nav-todo .navcount")).to_have_text("1")
     reviewer.get_by_role("link", name="审核", exact=True).click()
@@ -52,7 +71,7 @@ def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_se
     expect(reviewer.locator("#matrix")).to_contain_text("区司法局")
     expect(reviewer.locator("#app-status")).to_have_text("审核中")
 
-    unit = new_page(browser, live_server.url)
+    unit = new_page(browser, base_url)
     log_in(unit, "unit_D021")
     unit.locator("#nav-todo").click()
     expect(unit.locator("#todo-todo")).to_contain_text("剩 5 个工作日")
@@ -84,7 +103,7 @@ def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_se
     assert download.value.suggested_filename.endswith(".docx")
     reviewer.context.close()
 
-    clerk = new_page(browser, live_server.url)
+    clerk = new_page(browser, base_url)
     log_in(clerk, "clerk_D034")
     clerk.goto(f"/applications/{app.pk}/")
     expect(clerk.locator("main")).to_contain_text("准入审核意见：不同意")
