@@ -21,6 +21,8 @@ install: $(VENV)/.installed
 run: install
 	ZHUNRU_DEMO=1 $(BIN)/python manage.py migrate --noinput -v0
 	ZHUNRU_DEMO=1 $(BIN)/python manage.py load_demo
+	ZHUNRU_DEMO=1 $(BIN)/python manage.py zhunru_tick
+	ZHUNRU_DEMO=1 $(BIN)/python manage.py review_tick
 	@echo "服务地址 / serving on http://$(HOST):$(PORT)/  (Ctrl-C 停止)"
 	ZHUNRU_DEMO=1 $(BIN)/gunicorn zhunru.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 

@@ -113,3 +113,23 @@ def test_r_app_2_basis_not_needed_when_same_as_municipal(api, samples):
     body = {**body_of(samples["census-simplified"]), "as_of": "2025-09-15", "basis": {"types": [], "documents": []}}
     out = api("clerk_D035").post("/applications/check", body).json()
     assert out["valid"] is True
+
+
+def test_r_app_2_possible_duplicate_of_a_live_item_is_flagged(api, samples, putuo):
+    from tests.conftest import d, user
+    from zhunru.catalog.services import admit_application
+
+    health = samples["health-elderly"]
+    admit_application(actor=user("reviewer_D020"), application_id=999, district_id=putuo.pk, department_id=user("clerk_D030").organisation_id,
+                      procedure="simplified", kind="new", content=body_of(health), decided_on=d("2025-10-22"), number="普准申〔2025〕9号")
+    body = {**body_of(health), "as_of": "2025-10-27", "name": "老年人健康管理宣传动员"}
+    out = api("clerk_D030").post("/applications/check", body).json()
+    assert [(f["rule"], f["field"], f["phrase"]) for f in out["flags"]] == [("R-APP-2", "name", health["name"])]
+    body["name"] = "专项统计调查入户登记协助"
+    assert api("clerk_D030").post("/applications/check", body).json()["flags"] == []
+
+
+def test_r_proc_1_adjust_must_point_at_a_live_item(api, samples):
+    body = {**body_of(samples["health-elderly"]), "as_of": "2025-10-20", "kind": "adjust", "adjusts_item": "不存在的事项"}
+    out = api("clerk_D030").post("/applications/check", body).json()
+    assert [(e["rule"], e["field"]) for e in out["errors"]] == [("R-PROC-1", "adjusts_item")]

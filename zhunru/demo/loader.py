@@ -167,10 +167,42 @@ def load_samples(district: Organisation) -> int:
     return loaded
 
 
+# Which samples the demo reviewer has already decided, on which day; the others wait on the desk.
+DECIDED = {
+    "旧住房更新改造居民意见征询": ("2024-11-05", "approve"),
+    "台风防御期间居民转移安置协助": ("2025-08-04", "approve"),
+    "全国1%人口抽样调查入户登记协助": ("2025-09-19", "approve"),
+}
+
+
+def load_decisions(district: Organisation) -> int:
+    """Run the reviewer's part for some samples, so the demo has a published and filed 2025 plan list."""
+    from zhunru.catalog import services as catalog
+    from zhunru.catalog.models import PlanList
+    from zhunru.review import services as review
+
+    reviewer = User.objects.get(username="reviewer_D020")
+    done = 0
+    for name, (day, decision) in DECIDED.items():
+        app = Application.objects.filter(district=district, name=name, status="submitted").first()
+        if app is None:
+            continue
+        with clock.pinned(datetime.date.fromisoformat(day)):
+            review.decide(reviewer, app, decision=decision)
+        done += 1
+    plan = PlanList.objects.filter(district=district, year=2025).first()
+    if plan is not None and not plan.versions.exists():
+        with clock.pinned(datetime.date(2025, 9, 22)):
+            catalog.publish_list(reviewer, district.pk, 2025)
+            catalog.file_list(reviewer, district.pk, 2025)
+    return done
+
+
 def load_all() -> dict:
     district = load_organisations()
     load_municipal_list()
     password, generated = demo_password()
     users = load_users(district, password)
     samples = load_samples(district)
+    load_decisions(district)
     return {"district": district, "password": password, "generated": generated, "users": users, "samples": samples}

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from zhunru.catalog.rules import norm, text_score
 from zhunru.workdays.rules import (
     Schedule,
     UnknownYear,
@@ -39,6 +40,15 @@ SUPPORT_TYPES = {
 }
 INVOLVES_NAMED = {"forms_or_system": ("system_name", "系统名称"), "assessment": ("assessment_name", "创建名称"), "plaque": ("plaque_name", "挂牌名称")}
 NAME_MAX = 50
+# R-APP-2: a new task whose name is this close to a live item's is flagged as a possible duplicate.
+DUPLICATE_SCORE = 0.7
+
+
+def similar_item(name: str, item_names) -> str | None:
+    """The live item whose name matches ``name`` best, when the wording is close enough."""
+    q = norm(name)
+    best = max(((max(text_score(q, other), text_score(norm(other), name)), other) for other in item_names), default=(0.0, None))
+    return best[1] if best[0] >= DUPLICATE_SCORE else None
 
 
 @dataclass(frozen=True)
@@ -149,8 +159,11 @@ def check_application(form: dict, ctx: CheckContext) -> CheckResult:
         err(Problem("R-PROC-1", "kind", "申请类别只能是新增、调整或退出（R-PROC-1）"))
 
     _check_procedure(form, ctx, procedure, kind, result)
-    if kind in ("adjust", "exit") and not _text(str(form.get("adjusts_item") or "")):
+    target = _text(str(form.get("adjusts_item") or ""))
+    if kind in ("adjust", "exit") and not target:
         err(Problem("R-PROC-1", "adjusts_item", f"{KINDS[kind]}申请须指明所涉及的区级清单事项（R-PROC-1）"))
+    elif kind in ("adjust", "exit") and target not in ctx.district_items:
+        err(Problem("R-PROC-1", "adjusts_item", f"区级清单中没有在列事项“{target}”，无法{KINDS[kind]}（R-PROC-1）"))
     if kind == "exit":
         # R-PROC-1: an exit names the item and a reason only.
         if not _text(form.get("exit_reason")):
@@ -233,8 +246,10 @@ def _check_necessity(form, ctx: CheckContext, kind, result: CheckResult):
         err(Problem("R-APP-2", "name", "请填写任务名称（R-APP-2）"))
     elif len(name) > NAME_MAX:
         err(Problem("R-APP-2", "name", f"任务名称应简短，不超过{NAME_MAX}个字（R-APP-2）"))
-    elif kind == "new" and name in ctx.district_items:
-        flag(Problem("R-APP-2", "name", f"任务名称与区级清单在列事项“{ctx.district_items[name]}”相同，可能重复申请（R-APP-2）", name))
+    elif kind == "new":
+        match = similar_item(name, set(ctx.district_items.values()))
+        if match:
+            flag(Problem("R-APP-2", "name", f"任务名称与区级清单在列事项“{match}”相同或相近，可能重复申请（R-APP-2）", match))
     if not _text(form.get("summary")):
         err(Problem("R-APP-2", "summary", "请填写下派工作任务概述（R-APP-2）"))
 
