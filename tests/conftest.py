@@ -1,5 +1,6 @@
 import datetime
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,28 @@ def putuo(db):
     load_municipal_list()
     load_users(district, PASSWORD)
     return district
+
+
+@pytest.fixture
+def putuo_live(transactional_db, settings):
+    """``putuo`` for a live server: committed, so the server thread sees it; today inside the regular window."""
+    from zhunru.demo.loader import load_municipal_list, load_organisations, load_users
+
+    settings.ZHUNRU_TODAY = datetime.date(2025, 10, 20)  # the live server thread reads the same settings
+    district = load_organisations()
+    load_municipal_list()
+    load_users(district, PASSWORD)  # puts back the roles a transactional flush removed
+    return district
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process: Playwright's sync API cannot start a second one inside the first."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # its event loop runs in this thread
+    from tests.e2e.browser import chromium
+
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="session")

@@ -17,12 +17,10 @@ def listed(transactional_db, settings, samples):
     from zhunru import clock
     from zhunru.catalog.services import file_list, open_round, publish_list
     from zhunru.demo.loader import load_municipal_list, load_organisations, load_users
-    from zhunru.orgs.models import Role, User
+    from zhunru.orgs.models import User
 
     from .helpers import approve_directly, corrected_garbage
 
-    for code, name in Role.NAMES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": name})
     district = load_organisations()
     load_municipal_list()
     load_users(district, PASSWORD)
@@ -41,19 +39,18 @@ def listed(transactional_db, settings, samples):
     return district
 
 
-def test_screens_plan_list_and_lookup(listed, live_server):
-    from tests.e2e.browser import chromium, log_in, new_page, screenshot
+def test_screens_plan_list_and_lookup(listed, live_server, browser):
+    from tests.e2e.browser import log_in, new_page, screenshot
 
-    with chromium() as browser:
-        page = new_page(browser, live_server.url)
-        log_in(page, "committee_S01C001")
-        page.goto("/lists/2026/")
-        assert page.get_by_role("heading", name="2026年普陀区区级下派居村组织工作任务计划清单").is_visible()
-        assert page.get_by_role("link", name="生活垃圾分类示范小区创建").is_visible()
-        screenshot(page, "catalog-plan-list.png", full_page=False)
-        page.get_by_role("search").get_by_role("textbox").fill("加梯")
-        page.get_by_role("search").get_by_role("button", name="查询").click()
-        page.wait_for_url("**/lists/lookup?q=*")
-        first = page.locator(".result").first
-        assert "既有多层住宅加装电梯意愿征询" in first.inner_text() and "适用于本居村" in first.inner_text()
-        screenshot(page, "catalog-lookup.png", full_page=False)
+    page = new_page(browser, live_server.url)
+    log_in(page, "committee_S01C001")
+    page.goto("/lists/2026/")
+    assert page.get_by_role("heading", name="2026年普陀区区级下派居村组织工作任务计划清单").is_visible()
+    assert page.get_by_role("link", name="生活垃圾分类示范小区创建").is_visible()
+    screenshot(page, "catalog-plan-list.png", full_page=False)
+    page.get_by_role("search").get_by_role("textbox").fill("加梯")
+    page.get_by_role("search").get_by_role("button", name="查询").click()
+    page.wait_for_url("**/lists/lookup?q=*")
+    first = page.locator(".result").first
+    assert "既有多层住宅加装电梯意愿征询" in first.inner_text() and "适用于本居村" in first.inner_text()
+    screenshot(page, "catalog-lookup.png", full_page=False)

@@ -3,7 +3,6 @@ var/screenshots/review-*.png: the reviewer sees the flag, invites two review uni
 own browser, the reviewer sees the matrix and decides; the applicant sees the decision."""
 
 import os
-import threading
 
 import pytest
 
@@ -11,37 +10,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.e2e.browser import chromium, log_in, new_page, screenshot  # noqa: E402
-from tests.e2e.conftest import putuo_live  # noqa: E402, F401
+from tests.e2e.browser import log_in, new_page, screenshot  # noqa: E402
 
 from .conftest import sign_sample  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
 
-def in_own_thread(fn):
-    """Playwright's sync API refuses to start inside another running Playwright (tests/e2e's session browser,
-    when both run in one worker): this browser gets a thread, and so an event loop, of its own."""
-    failure = []
-
-    def run():
-        try:
-            with chromium() as browser:
-                fn(browser)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(300)
-    if failure:
-        raise failure[0]
-    assert not thread.is_alive(), "browser test timed out"
-
-
-def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_server, samples):  # noqa: F811
+def test_r_proc_2_reviewer_desk_queue_to_decision_in_browser(putuo_live, live_server, samples, browser):
     app = sign_sample(samples["food-safety-grid"], on="2025-10-20")
-    in_own_thread(lambda browser: _walk(browser, live_server.url, app))
+    _walk(browser, live_server.url, app)
 
 
 def _walk(browser, base_url, app):
