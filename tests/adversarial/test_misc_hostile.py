@@ -187,12 +187,24 @@ def test_hostile_verbal_report_bad_inputs(make):
         assert field in fields or f"reported_{field}" in fields or (field == "by" and "reported_by" in fields), (body, fields)
 
 
-def test_hostile_exit_kind_skips_necessity(make):
+def test_hostile_exit_kind_skips_necessity(make, samples):
     """An exit needs only department, kind, adjusts_item, exit_reason: nothing else is demanded."""
-    res = Api("clerk_D030").post("/applications/check", {"kind": "exit", "procedure": "regular", "adjusts_item": "某事项",
-                                                          "exit_reason": "任务完成", "as_of": "2025-10-20"})
+    import datetime
+
+    from tests.conftest import body_of, user
+    from zhunru.catalog.services import admit_application
+
+    clerk = user("clerk_D030")
+    admit_application(actor=user("reviewer_D020"), application_id=1, district_id=clerk.organisation.district_id,
+                      department_id=clerk.organisation_id, procedure="simplified", kind="new",
+                      content=body_of(samples["health-elderly"]), decided_on=datetime.date(2025, 10, 10))
+    body = {"kind": "exit", "procedure": "regular", "adjusts_item": samples["health-elderly"]["name"], "exit_reason": "任务完成", "as_of": "2025-10-20"}
+    res = Api("clerk_D030").post("/applications/check", body)
     assert res.status_code == 200
     assert res.json()["valid"] is True, res.json()
+    # An item that is not on the list cannot be exited: that is the only error.
+    res = Api("clerk_D030").post("/applications/check", {**body, "adjusts_item": "某事项"})
+    assert [(e["rule"], e["field"]) for e in res.json()["errors"]] == [("R-PROC-1", "adjusts_item")]
 
 
 def test_hostile_withdraw_by_head_refused(make):
