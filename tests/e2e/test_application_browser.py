@@ -160,6 +160,8 @@ def test_form_and_list_on_a_phone(putuo_live, live_server, browser, samples):
     app = services.create_application(user("clerk_D030"), body_of(samples["health-elderly"]) | {"name": "老年人健康管理服务宣传动员（续）"})
     page = new_page(browser, live_server.url, **PHONE)
     log_in(page, "clerk_D030")
+    expect(page.get_by_role("heading", name="我的工作台")).to_be_visible()  # everyone lands on 待办
+    page.get_by_role("link", name="我发起的", exact=True).click()
     expect(page.locator("table.list tbody tr")).not_to_have_count(0)
     screenshot(page, "application-list-phone.png")
     width = page.evaluate("document.documentElement.scrollWidth")

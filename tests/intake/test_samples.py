@@ -133,3 +133,23 @@ def test_r_proc_1_adjust_must_point_at_a_live_item(api, samples):
     body = {**body_of(samples["health-elderly"]), "as_of": "2025-10-20", "kind": "adjust", "adjusts_item": "不存在的事项"}
     out = api("clerk_D030").post("/applications/check", body).json()
     assert [(e["rule"], e["field"]) for e in out["errors"]] == [("R-PROC-1", "adjusts_item")]
+
+
+def test_r_app_2_an_approved_application_is_not_a_duplicate_of_its_own_item(putuo, samples):
+    from tests.conftest import d, user
+    from zhunru import clock
+    from zhunru.intake import services
+    from zhunru.review.services import decide
+
+    with clock.pinned(d("2025-10-20")):
+        app = services.create_application(user("clerk_D030"), body_of(samples["health-elderly"]))
+        services.submit_application(user("clerk_D030"), app)
+        app = services.sign_application(user("head_D030"), app)
+    with clock.pinned(d("2025-11-10")):
+        decide(user("reviewer_D020"), app, decision="approve")
+    app.refresh_from_db()
+    assert app.status == "approved"
+    assert [f.rule for f in services.run_check(app, d("2025-11-10")).flags] == []
+    # Another department's new application with the same name is still flagged.
+    other = services.create_application(user("clerk_D030"), body_of(samples["health-elderly"]))
+    assert [f.rule for f in services.run_check(other, d("2025-11-12")).flags] == ["R-APP-2"]

@@ -4,7 +4,7 @@ Thin: each endpoint parses, calls catalog's services or queries (or the document
 """
 
 from django.http import Http404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from zhunru import clock
@@ -12,7 +12,10 @@ from zhunru.catalog import queries, services
 from zhunru.catalog.rules import suggest_comparison
 from zhunru.documents.imports import import_municipal_file
 from zhunru.documents.plan_list_export import filing_letter_response, plan_list_response
-from zhunru.errors import RuleViolation
+from zhunru.errors import NotAllowed, RuleViolation
+from zhunru.orgs.models import Role
+
+from .schemas import Loose
 
 router = Router(tags=["catalog"])
 
@@ -26,11 +29,11 @@ def _district(request) -> int:
     return org.district_id
 
 
-class ExitBody(Schema):
+class ExitBody(Loose):
     reason: str = ""
 
 
-class ConfirmBody(Schema):
+class ConfirmBody(Loose):
     keep: bool = True
 
 
@@ -39,6 +42,8 @@ class ConfirmBody(Schema):
 @router.post("/municipal-lists/import")
 def import_municipal(request, file: File[UploadedFile], year: Form[int]):
     """Multipart: ``file`` (.xlsx or .csv) and ``year``. All or nothing; a refusal names each row."""
+    if not request.user.has_role(Role.REVIEWER, Role.ADMIN):  # refused for who they are, before the file is read
+        raise NotAllowed("只有区民政局审核人员可以导入市级清单")
     if not 2000 <= year <= 2100:
         raise RuleViolation("年度无效", [{"rule": "R-IMP-1", "field": "year", "message": f"年度“{year}”无效"}])
     if file.size > MAX_UPLOAD:
@@ -129,7 +134,8 @@ def compare(request, year: int, version: int | None = None):
 @router.get("/plan-items")
 def lookup(request, q: str = ""):
     return {"query": q, "results": [
-        {k: r[k] for k in ("id", "name", "list", "status", "applies", "score", "department", "code", "year", "matched")}
+        {k: r[k] for k in ("id", "name", "list", "list_label", "status", "applies", "applies_note", "score", "match",
+                           "department", "code", "year", "matched")}
         for r in queries.lookup(request.user, q, clock.today())]}
 
 

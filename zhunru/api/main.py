@@ -25,12 +25,15 @@ from zhunru.workdays.rules import UnknownYear
 from .auth import BearerAuth
 from .catalog import router as catalog_router
 from .errors import validation_errors
+from .parser import CleanParser
 from .review import application_with_review
 from .review import router as review_router
 from .schemas import ApplicationBody, CheckBody, CommentBody, TokenBody, VerbalReportBody
 
 # Bearer first: with the cookie first, token POSTs would fail the CSRF check (DESIGN.md pitfalls).
-api = NinjaAPI(title="Zhunru 准入系统 API", version="1", auth=[BearerAuth(), django_auth], urls_namespace="api")
+# No interactive docs page: it loads Swagger UI from a CDN, which an intranet cannot reach. The spec is at /openapi.json.
+api = NinjaAPI(title="Zhunru 准入系统 API", version="1", auth=[BearerAuth(), django_auth], urls_namespace="api", docs_url=None,
+                parser=CleanParser())
 
 
 def _errors(status: int, errors: list[dict]):

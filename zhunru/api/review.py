@@ -6,18 +6,20 @@ the same service as the page and answers the application as GET /applications/{i
 
 from typing import Literal
 
-from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from ninja import Router
+from pydantic import Field, StrictInt
 
 from zhunru.intake import queries as intake_queries
 from zhunru.review import queries, services
 from zhunru.review.rules import DEFAULT_DEADLINE_DAYS
 
+from .schemas import Loose
+
 router = Router(tags=["review"])
 
 
-class Body(Schema):
-    model_config = ConfigDict(extra="ignore")
+class Body(Loose):
+    """The project's body base (plain pydantic): a list or a number is never read as an empty object."""
 
 
 class NecessityBody(Body):
@@ -30,7 +32,7 @@ class NecessityBody(Body):
 class InvitationBody(Body):
     kind: Literal["joint_review", "consultation"]
     organisations: list[str] = Field(min_length=1)
-    deadline_days: int = DEFAULT_DEADLINE_DAYS
+    deadline_days: StrictInt = DEFAULT_DEADLINE_DAYS  # true/false are not numbers of days
     silence_means_no_opinion: bool | None = None
 
 

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db import models
+
 from . import rules
 from .models import (
     LIVE_STATUSES,
@@ -45,6 +47,21 @@ KIND_LABELS = {"task": "工作任务", "statistical_report": "统计报表", "le
 APPLIES_LABELS = {"residents": "居委会", "villagers": "村委会"}
 STATUS_LABELS = dict(ItemStatus.choices)
 EXIT_LABELS = dict(ExitKind.choices)
+
+
+def committee_directory(district_id: int) -> list[dict]:
+    """Every committee of the district as {code, name, street}, in street then committee order (one query)."""
+    from zhunru.orgs.models import Organisation, OrgKind
+
+    rows = Organisation.objects.filter(district_id=district_id, kind=OrgKind.COMMITTEE).order_by(
+        "parent__code", "code").values("code", "name", "parent__name")
+    return [{"code": r["code"], "name": r["name"], "street": r["parent__name"] or ""} for r in rows]
+
+
+def plan_list_years(district_id: int) -> list[int]:
+    """The years that have a district list with something on it (items or a published version), newest first."""
+    return sorted(set(PlanList.objects.filter(district_id=district_id).filter(
+        models.Q(items__isnull=False) | models.Q(versions__isnull=False)).values_list("year", flat=True)), reverse=True)
 
 
 def plan_list_of(district_id: int, year: int) -> PlanList | None:
@@ -153,12 +170,18 @@ def municipal_list_dict(year: int) -> dict | None:
     return {"year": year, "title": mlist.title, "source_file": mlist.source_file, "items": list(items)}
 
 
-def district_item_names(district_id: int, years) -> dict[str, str]:
-    """For the application rules (R-APP-2 duplicate flag, adjusts_item): live items by id and name → name."""
+def district_item_names(district_id: int, years, exclude_application: int | None = None) -> dict[str, str]:
+    """For the application rules (R-APP-2 duplicate flag, adjusts_item): live items by id and name → name.
+
+    ``exclude_application`` leaves out the items an application itself put on the list, so an approved
+    application is never flagged as a duplicate of its own item.
+    """
     rows = PlanItem.objects.filter(district_id=district_id, plan_list__year__in=list(years),
-                                   status__in=(ItemStatus.ACTIVE, ItemStatus.PENDING, ItemStatus.PROPOSED)).values_list("pk", "name")
+                                   status__in=(ItemStatus.ACTIVE, ItemStatus.PENDING, ItemStatus.PROPOSED)).values_list("pk", "name", "sources")
     out = {}
-    for pk, name in rows:
+    for pk, name, sources in rows:
+        if exclude_application and any(s.get("application_id") == exclude_application for s in sources or []):
+            continue
         out[str(pk)] = name
         out[name] = name
     return out
@@ -173,21 +196,43 @@ def abbreviations() -> dict[str, str]:
     return rules.abbreviation_table(dict(Abbreviation.objects.values_list("short", "full")))
 
 
-def _district_applies(row: dict, committee, today: datetime.date) -> bool:
-    if row["status"] != ItemStatus.ACTIVE:
-        return False
-    if row["time_limit"] == "one_time" and ((row["starts_on"] and today < row["starts_on"]) or (row["ends_on"] and today > row["ends_on"])):
-        return False
-    return row["scope"] != "some" or committee.code in (row["scope_committees"] or [])
+def match_level(score: float) -> str:
+    """What a reviewer needs of the score: 高 or 中 (below MIN_SCORE nothing is shown)."""
+    return "高" if score >= 0.7 else "中"
+
+
+def _district_applicability(r: dict, committee, today: datetime.date) -> tuple[bool | None, str]:
+    """Whether a district item applies today (to the asker's committee when there is one), and a sentence
+    saying so — or from when: "2027年清单在列，自2027-03-01起适用", "自2027年起适用"."""
+    year, status = r["plan_list__year"], r["status"]
+    here = "本居村" if committee else "居村"
+    if status == ItemStatus.EXITED:
+        return (False if committee else None), f"已于{r['exited_on']:%Y-%m-%d}退出，不再适用" if r["exited_on"] else "已退出，不再适用"
+    if committee and r["scope"] == "some" and committee.code not in (r["scope_committees"] or []):
+        return False, "本居村不在该事项的下派范围内"
+    listed = f"{year}年清单{STATUS_LABELS[status]}"
+    one_time = r["time_limit"] == "one_time"
+    if one_time and r["ends_on"] and today > r["ends_on"]:
+        return (False if committee else None), f"{listed}，已于{r['ends_on']:%Y-%m-%d}结束"
+    if one_time and r["starts_on"] and today < r["starts_on"] and (year <= today.year or r["starts_on"] > datetime.date(year, 1, 1)):
+        return (False if committee else None), f"{listed}，自{r['starts_on']:%Y-%m-%d}起适用"
+    if year > today.year:
+        return (False if committee else None), f"{listed}，自{year}年起适用"
+    if status != ItemStatus.ACTIVE:
+        return (False if committee else None), f"{listed}，发布后适用"
+    if r["exit_pending"]:
+        return (True if committee else None), f"{listed}，今天适用于{here}；已申请退出，下一版发布时退出"
+    return (True if committee else None), f"{listed}，今天适用于{here}"
 
 
 def lookup(user, query: str, today: datetime.date, limit: int = 20) -> list[dict]:
-    """Search the municipal list in force and the district's list of the year together.
+    """Search the municipal list in force and the district's lists of this year and next year together
+    (next year's as published, or as drafted while its round runs).
 
     A fixed handful of queries: the abbreviations, the municipal items, the district items; the
     matching runs in Python over them (a few thousand items).
     """
-    variants = rules.query_variants(query, abbreviations())
+    variants = rules.query_variants((query or "")[:100], abbreviations())  # a task's name, not a document
     if not variants:
         return []
     org = user.organisation
@@ -198,19 +243,32 @@ def lookup(user, query: str, today: datetime.date, limit: int = 20) -> list[dict
         for m in MunicipalItem.objects.filter(municipal_list=mlist).values("id", "code", "name", "content", "basis", "department", "applies", "category"):
             score, where = rules.item_score(variants, m)
             if score >= rules.MIN_SCORE:
+                applies = (committee.committee_kind in (m["applies"] or [])) if committee else None
+                applies_to = "、".join(APPLIES_LABELS[a] for a in m["applies"] or [] if a in APPLIES_LABELS)
+                note = f"{mlist.year}年市级清单（现行）在列"
+                if applies is False:
+                    note += f"，适用于{applies_to or '—'}，不适用于本居村"
+                elif applies:
+                    note += "，今天适用于本居村"
                 results.append({
                     "id": m["id"], "code": m["code"], "name": m["name"], "list": "municipal", "year": mlist.year,
+                    "list_label": f"{mlist.year}年市级清单（现行）",
                     "status": "在列", "department": m["department"], "category": m["category"],
-                    "applies": (committee.committee_kind in (m["applies"] or [])) if committee else None,
-                    "applies_to": "、".join(APPLIES_LABELS[a] for a in m["applies"] or [] if a in APPLIES_LABELS),
-                    "score": score, "matched": where})
+                    "applies": applies, "applies_to": applies_to, "applies_note": note,
+                    "score": score, "match": match_level(score), "matched": where})
     district_id = org.district_id if org is not None else None
     if district_id:
-        rows = PlanItem.objects.filter(district_id=district_id, plan_list__year=today.year,
-                                       status__in=(ItemStatus.ACTIVE, ItemStatus.EXITED)).values(
-            "id", "name", "summary", "content", "status", "exit_kind", "scope", "scope_committees", "time_limit",
-            "starts_on", "ends_on", "department__name")
+        rows = list(PlanItem.objects.filter(
+            models.Q(plan_list__year=today.year, status__in=(ItemStatus.ACTIVE, ItemStatus.EXITED))
+            | models.Q(plan_list__year=today.year + 1, status__in=(ItemStatus.ACTIVE, ItemStatus.PENDING, ItemStatus.PROPOSED)),
+            district_id=district_id).values(
+            "id", "name", "summary", "content", "status", "exit_kind", "exited_on", "exit_pending", "scope", "scope_committees",
+            "time_limit", "starts_on", "ends_on", "department__name", "plan_list__year", "lineage", "version"))
+        # An item carried unchanged into next year's list is shown once, from this year's list.
+        current = {(r["lineage"], r["version"]) for r in rows if r["plan_list__year"] == today.year and r["status"] == ItemStatus.ACTIVE}
         for r in rows:
+            if r["plan_list__year"] > today.year and (r["lineage"], r["version"]) in current:
+                continue
             c = r["content"] or {}
             duties = " ".join((d.get("text") or "") for d in c.get("duties") or [] if isinstance(d, dict))
             basis = " ".join((c.get("basis") or {}).get("documents") or []) if isinstance(c.get("basis"), dict) else ""
@@ -219,13 +277,17 @@ def lookup(user, query: str, today: datetime.date, limit: int = 20) -> list[dict
                 status = STATUS_LABELS[r["status"]]
                 if r["status"] == ItemStatus.EXITED and r["exit_kind"]:
                     status = f"已退出（{EXIT_LABELS[r['exit_kind']]}）"
+                year = r["plan_list__year"]
+                applies, note = _district_applicability(r, committee, today)
+                drafting = r["status"] in (ItemStatus.PENDING, ItemStatus.PROPOSED)
                 results.append({
-                    "id": r["id"], "code": None, "name": r["name"], "list": "district", "year": today.year, "status": status,
+                    "id": r["id"], "code": None, "name": r["name"], "list": "district", "year": year,
+                    "list_label": f"{year}年区级清单" + ("（编制中）" if drafting else ""), "status": status,
                     "department": r["department__name"], "category": "区级计划清单",
-                    "applies": _district_applies(r, committee, today) if committee else None,
-                    "applies_to": SCOPE_LABELS.get(r["scope"], ""), "score": score, "matched": where})
-    # Best first; at equal score, a name match before a content match, an item in force before an exited one.
+                    "applies": applies, "applies_note": note,
+                    "applies_to": SCOPE_LABELS.get(r["scope"], ""), "score": score, "match": match_level(score), "matched": where})
+    # Best first; at equal score, a name match before a content match, an item in force before an exited one,
+    # this year's list before next year's.
     order = {"name": 0, "content": 1, "basis": 2}
-    results.sort(key=lambda x: (-x["score"], order.get(x["matched"], 3), x["status"].startswith("已退出"), x["name"]))
+    results.sort(key=lambda x: (-x["score"], order.get(x["matched"], 3), x["status"].startswith("已退出"), x["year"] > today.year, x["name"]))
     return results[:limit]
-

@@ -235,3 +235,80 @@ def compare_versions(old: list[Mapping], new: list[Mapping]) -> dict:
         if key not in after and prior.get("status") != "exited":
             exited.append({"lineage": key, "name": prior["name"], "exit_kind": None, "exited_on": None})
     return {"added": added, "changed": changed, "exited": exited}
+
+
+# --------------------------------------------------------------------------- labels for people (no codes, no English)
+
+PROCEDURE_LABELS = {"regular": "常态化程序", "simplified": "简易程序", "emergency": "紧急程序"}
+APPLICATION_KIND_LABELS = {"new": "新增", "adjust": "调整", "exit": "退出"}
+# 委局支撑清单 (R-APP-4): the five types with their fields, as the application form names them.
+SUPPORT_TYPES = (
+    ("funding", "资金支撑", (("amount", "支持金额"), ("way", "支持方式"))),
+    ("project", "项目支撑", (("name", "项目名称"), ("description", "项目简介"))),
+    ("manpower", "力量支撑", (("source", "力量来源"),)),
+    ("resource", "资源支撑", (("description", "资源情况"),)),
+    ("policy", "政策支撑", (("handbook", "汇编、手册名称"),)),
+)
+
+
+def support_lines(support) -> list[dict]:
+    """The support list as labelled lines: [{label, fields: [(field label, value)]}], plus the exception reason."""
+    support = support if isinstance(support, Mapping) else {}
+    out = []
+    for key, label, parts in SUPPORT_TYPES:
+        block = support.get(key)
+        if not isinstance(block, Mapping):
+            continue
+        fields = [(name, str(block.get(part)).strip()) for part, name in parts if str(block.get(part) or "").strip()]
+        if fields:
+            out.append({"label": label, "fields": fields})
+    reason = str(support.get("exception_reason") or "").strip()
+    if reason:
+        out.append({"label": "支撑类型不足2类的说明", "fields": [("", reason)]})
+    return out
+
+
+def scope_groups(codes: Iterable[str], committees: Iterable[Mapping]) -> list[dict]:
+    """部分居村 grouped by street: [{street, whole, count, names}], streets in directory order.
+
+    ``committees``: every committee of the district as {code, name, street}; a street all of whose
+    committees are chosen is ``whole`` (长寿路街道（全部）). Codes not in the directory are kept as they are.
+    """
+    chosen = [str(c) for c in codes or []]
+    wanted = set(chosen)
+    by_street: dict[str, list[Mapping]] = {}
+    for c in committees:
+        by_street.setdefault(c.get("street") or "", []).append(c)
+    groups, known = [], set()
+    for street, members in by_street.items():
+        picked = [m for m in members if m["code"] in wanted]
+        if picked:
+            known.update(m["code"] for m in picked)
+            groups.append({"street": street or "其他", "whole": len(picked) == len(members), "count": len(picked),
+                           "names": [m["name"] for m in picked]})
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        groups.append({"street": "其他", "whole": False, "count": len(unknown), "names": unknown})
+    return groups
+
+
+def scope_text(scope: str, codes, committees, *, inline_limit: int = 6) -> tuple[str, bool]:
+    """The 下派范围 of a list cell and whether the full committee list is too long for it (→ an appendix).
+
+    全区居村; or 部分居村（31个）：长寿路街道（全部）、长风新村街道（3个：甲、乙、丙）, the names left out
+    (counts only) when more than ``inline_limit`` committees are chosen.
+    """
+    if scope != "some":
+        return "全区居村", False
+    groups = scope_groups(codes, committees)
+    total = sum(g["count"] for g in groups)
+    long = total > inline_limit
+    parts = []
+    for g in groups:
+        if g["whole"]:
+            parts.append(f"{g['street']}（全部）")
+        elif long:
+            parts.append(f"{g['street']}（{g['count']}个）")
+        else:
+            parts.append(f"{g['street']}（{g['count']}个：{'、'.join(g['names'])}）")
+    return f"部分居村（{total}个）" + ("：" + "、".join(parts) if parts else ""), long

@@ -216,6 +216,8 @@ def admit_application(*, actor, application_id: int, district_id: int, departmen
 def open_round(actor, district_id: int, year: int) -> dict:
     """R-PROC-1/3: open ``year``'s round from the list of the year before."""
     _require_reviewer(actor, "开启年度清单编制")
+    if year < _today().year:
+        raise WrongState(f"{year}年已过去，不能再开启{year}年度清单编制")
     plan = _plan_list(district_id, year, lock=True)
     if plan.round_opened_on:
         raise WrongState(f"{year}年度清单编制已于{plan.round_opened_on:%Y-%m-%d}开启")
@@ -324,7 +326,9 @@ def file_exit(actor, item_id: int, reason: str) -> PlanItem:
     item = get_visible_or_404(PlanItem.objects.select_for_update(), actor, pk=item_id)
     if not actor.has_role(Role.APPLICANT, Role.APPLICANT_HEAD) or item.department_id != actor.organisation_id:
         raise NotAllowed("只有主管部门可以备案退出本部门的清单事项（R-PROC-6）")
-    reason = (reason or "").strip()
+    from zhunru.text import clean_text
+
+    reason = clean_text(reason or "").strip()
     if not reason:
         raise RuleViolation("缺少退出理由", [{"rule": "R-PROC-6", "field": "reason", "message": "备案退出须填写退出理由（R-PROC-6）"}])
     if item.status != ItemStatus.ACTIVE:

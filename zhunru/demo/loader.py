@@ -167,21 +167,29 @@ def load_samples(district: Organisation) -> int:
     return loaded
 
 
-# Which samples the demo reviewer has already decided, on which day; the others wait on the desk.
+# The demo reviewer's year: each round opened in October, the samples decided on these days, and the
+# lists published and filed in time. The food-safety sample waits on the reviewer's desk.
+ROUNDS = {2025: "2024-10-08", 2026: "2025-10-09"}
 DECIDED = {
     "旧住房更新改造居民意见征询": ("2024-11-05", "approve"),
     "台风防御期间居民转移安置协助": ("2025-08-04", "approve"),
     "全国1%人口抽样调查入户登记协助": ("2025-09-19", "approve"),
+    "老年人健康管理服务宣传动员": ("2025-11-10", "approve"),
 }
+PUBLISHED = {2025: "2025-09-22", 2026: "2025-12-15"}
 
 
 def load_decisions(district: Organisation) -> int:
-    """Run the reviewer's part for some samples, so the demo has a published and filed 2025 plan list."""
+    """Run the reviewer's part for some samples, so the demo has published and filed plan lists."""
     from zhunru.catalog import services as catalog
     from zhunru.catalog.models import PlanList
     from zhunru.review import services as review
 
     reviewer = User.objects.get(username="reviewer_D020")
+    for year, day in ROUNDS.items():
+        if not PlanList.objects.filter(district=district, year=year, round_opened_on__isnull=False).exists():
+            with clock.pinned(datetime.date.fromisoformat(day)):
+                catalog.open_round(reviewer, district.pk, year)
     done = 0
     for name, (day, decision) in DECIDED.items():
         app = Application.objects.filter(district=district, name=name, status="submitted").first()
@@ -190,11 +198,12 @@ def load_decisions(district: Organisation) -> int:
         with clock.pinned(datetime.date.fromisoformat(day)):
             review.decide(reviewer, app, decision=decision)
         done += 1
-    plan = PlanList.objects.filter(district=district, year=2025).first()
-    if plan is not None and not plan.versions.exists():
-        with clock.pinned(datetime.date(2025, 9, 22)):
-            catalog.publish_list(reviewer, district.pk, 2025)
-            catalog.file_list(reviewer, district.pk, 2025)
+    for year, day in PUBLISHED.items():
+        plan = PlanList.objects.filter(district=district, year=year).first()
+        if plan is not None and not plan.versions.exists():
+            with clock.pinned(datetime.date.fromisoformat(day)):
+                catalog.publish_list(reviewer, district.pk, year)
+                catalog.file_list(reviewer, district.pk, year)
     return done
 
 

@@ -393,7 +393,8 @@ def _procedure_rows(table, form: dict, meta: dict) -> None:
 def _review_rows(table, meta: dict) -> None:
     signoff = _d(meta.get("head_signoff"))
     if _t(signoff.get("name")) or signoff.get("date"):
-        closing = [f"（签字）{_t(signoff.get('name'))}  {_date(signoff.get('date')) or '年  月  日'}"]
+        # As the page shows it: signing is the head's consent.
+        closing = [f"同意。（签字）{_t(signoff.get('name'))}  {_date(signoff.get('date')) or '年  月  日'}"]
     else:
         closing = ["（签字）\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"]
     signed_row(table, "申请部门\n主要负责人\n意见", [""], closing)

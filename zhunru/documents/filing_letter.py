@@ -22,7 +22,11 @@ LINE = 28.95  # 22 lines in the 225 mm text block
 
 def render_filing_letter(meta: dict) -> bytes:
     """``meta``: year, version, district_name, authority, document_number, signer, date, recipients,
-    counts {total, new, adjusted, carried, exited, same, reworded, added}."""
+    counts {total, new, adjusted, carried, exited, same, reworded, added, with_support, with_courses}.
+
+    The letter states what the list's data shows and nothing more: how many items, how many new,
+    adjusted, carried and exited, how many name their support and their courses. Without a known
+    signer the 签发人 is a blank line to sign by hand; without a known contact, blanks to fill in."""
     year, version = meta["year"], meta.get("version")
     district = meta.get("district_name") or "普陀区"
     authority = meta.get("authority") or f"上海市{district}民政局"
@@ -38,7 +42,12 @@ def render_filing_letter(meta: dict) -> bytes:
     number.paragraph_format.tab_stops.add_tab_stop(Mm(155), WD_TAB_ALIGNMENT.RIGHT)
     o.run(number, "\u3000" + (meta.get("document_number") or ""))
     o.run(number, "\t签发人：", font=o.BODY_FONT)
-    o.run(number, (meta.get("signer") or "") + "\u3000", font=o.KAI_FONT)
+    signer = o.text(meta.get("signer"))
+    if signer:
+        o.run(number, signer + "\u3000", font=o.KAI_FONT)
+    else:
+        o.run(number, "\u3000" * 4, font=o.KAI_FONT).font.underline = True  # signed by hand
+        o.run(number, "\u3000", font=o.KAI_FONT)
     o.bottom_rule(number)
     o.paragraph(doc, "", line=LINE)
 
@@ -48,16 +57,18 @@ def render_filing_letter(meta: dict) -> bytes:
     recipients = meta.get("recipients") or ["上海市民政局", f"中共上海市{district}委员会、上海市{district}人民政府"]
     o.paragraph(doc, "，".join(recipients) + "：", line=LINE)
 
+    total = counts.get("total", 0)
+    composition = [f"新增事项{counts.get('new', 0)}项", f"调整事项{counts.get('adjusted', 0)}项"]
+    if counts.get("carried"):
+        composition.insert(0, f"沿用上年事项{counts['carried']}项")
+    exited = f"本年度退出事项{counts.get('exited', 0)}项。" if counts.get("exited") else ""
     body = [
-        f"根据《上海市{district}居村组织事务准入管理办法（试行）》（普委办〔2024〕1号）规定，我局会同区委党的建设工作领导小组办公室、"
-        "区委办公室、区政府办公室、区司法局、区人社局、区大数据中心等准入机制审核单位，对区级部门提出的拟新增、调整、退出的"
-        "下派居村组织工作任务事项，开展了合法性、合理性和必要性审核，并听取了街镇、居村意见。",
-        f"经审核，形成《{list_title}》，共列入事项{counts.get('total', 0)}项。其中，沿用上年事项{counts.get('carried', 0)}项，"
-        f"新增事项{counts.get('new', 0)}项，调整事项{counts.get('adjusted', 0)}项；本年度退出事项{counts.get('exited', 0)}项。"
+        f"我局对区级部门申请列入{year}年度{district}区级下派居村组织工作任务计划清单的事项进行了准入审核，"
+        f"形成《{list_title}》，共列入事项{total}项。其中，" + "，".join(composition) + "。" + exited,
         f"与上海市下派居村组织工作任务计划清单相比，工作任务一致{counts.get('same', 0)}项，表述调整{counts.get('reworded', 0)}项，"
         f"任务新增{counts.get('added', 0)}项。",
-        "清单所列事项均已明确居村任务职责清单、委局支撑清单和委局课程清单。清单之外的事项，区级部门不得擅自向居村组织下派；"
-        "确需居村组织协助的，按程序申请准入。",
+        f"列入事项中，{counts.get('with_support', 0)}项填报了委局支撑清单，{counts.get('with_courses', 0)}项填报了委局课程清单。",
+        "清单之外的事项，区级部门不得擅自向居村组织下派；确需居村组织协助的，按程序申请准入。",
         "特此报告。",
     ]
     for text in body:
@@ -71,16 +82,21 @@ def render_filing_letter(meta: dict) -> bytes:
     sign.paragraph_format.right_indent = Pt(16 * 4)
     date = o.paragraph(doc, o.cn_date(meta.get("date")), align=WD_ALIGN_PARAGRAPH.RIGHT, line=LINE)
     date.paragraph_format.right_indent = Pt(16 * 4)
-    o.paragraph(doc, "（联系人：区民政局基层政权建设科）", indent_chars=2, line=LINE)
+    contact = o.text(meta.get("contact"))
+    o.paragraph(doc, f"（联系人：{contact or chr(0x3000) * 4}，联系电话：{chr(0x3000) * 4}）", indent_chars=2, line=LINE)
 
     # 版记: 抄送 and 印发, between thin rules, 4号仿宋.
     for _ in range(3):
         o.paragraph(doc, "", line=LINE)
-    cc = o.paragraph(doc, "", size=o.SIZE_4, line=LINE)
-    o.top_rule(cc, size_eighths=8)
-    o.bottom_rule(cc, color="000000", size_eighths=4)
-    o.run(cc, "\u3000抄送：" + (meta.get("copy_to") or "区委党建办，区委办，区府办，区司法局，区人社局，区大数据中心。"), size=o.SIZE_4)
     printed = o.paragraph(doc, "", size=o.SIZE_4, line=LINE)
+    if meta.get("copy_to"):  # 抄送 only when someone says to whom
+        cc = printed
+        o.top_rule(cc, size_eighths=8)
+        o.bottom_rule(cc, color="000000", size_eighths=4)
+        o.run(cc, "\u3000抄送：" + o.text(meta["copy_to"]), size=o.SIZE_4)
+        printed = o.paragraph(doc, "", size=o.SIZE_4, line=LINE)
+    else:
+        o.top_rule(printed, size_eighths=8)
     o.bottom_rule(printed, color="000000", size_eighths=8)
     printed.paragraph_format.tab_stops.add_tab_stop(Mm(155), WD_TAB_ALIGNMENT.RIGHT)
     o.run(printed, f"\u3000{authority}办公室", size=o.SIZE_4)

@@ -229,6 +229,7 @@ def read_tables(data: bytes, filename: str) -> list[list[Row]]:
 def read_xlsx(data: bytes, ext: str) -> list[list[Row]]:
     import openpyxl  # imported here so that CSV-only callers don't pay for it
 
+    _refuse_oversized_package(data)
     try:
         # read_only=False: read-only mode has no merged-cell information.
         # data_only=True: a 序号 written as a formula should read as its number.
@@ -237,6 +238,34 @@ def read_xlsx(data: bytes, ext: str) -> list[list[Row]]:
         message = MSG_LEGACY if ext in _LEGACY_EXTENSIONS else MSG_NOT_XLSX
         raise ImportRefused([(None, message)]) from None
     return [spread_merged(sheet) for sheet in workbook.worksheets]
+
+
+# A list of a few thousand items is far below these; a file above them is crafted or broken, and
+# reading it whole would tie the server up (a 5 KB file can claim a cell at XFD1048576).
+MAX_SHEET_XML_BYTES = 40 * 1024 * 1024
+MAX_CELLS = 2_000_000
+
+
+def _refuse_oversized_package(data: bytes):
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            size = sum(i.file_size for i in package.infolist() if i.filename.startswith("xl/worksheets/"))
+    except zipfile.BadZipFile:
+        return  # openpyxl's refusal names it
+    if size > MAX_SHEET_XML_BYTES:
+        raise ImportRefused([(None, f"表格内容过大（解压后约{size // (1024 * 1024)}MB），请删去多余的工作表或空白行列后再导入")])
+
+
+def _used_extent(sheet: Any) -> tuple[int, int]:
+    """The last row and column that hold a value; formatting alone does not count."""
+    rows = cols = 0
+    for (r, c), cell in sheet._cells.items():
+        if not _blank(cell.value):
+            rows, cols = max(rows, r), max(cols, c)
+    # A merged range reaching past the last value only covers blank cells: nothing to read there.
+    return rows, cols
 
 
 def spread_merged(sheet: Any) -> list[Row]:
@@ -248,7 +277,10 @@ def spread_merged(sheet: Any) -> list[Row]:
     column.  ``own`` remembers which cells really hold something, so a blank
     row inside a merged department is still recognised as blank.
     """
-    grid = [list(values) for values in sheet.iter_rows(values_only=True)]
+    max_row, max_col = _used_extent(sheet)
+    if max_row * max_col > MAX_CELLS:
+        raise ImportRefused([(None, f"工作表“{sheet.title}”的范围过大（{max_row}行×{max_col}列），请删去空白行列后再导入")])
+    grid = [list(values) for values in sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True)] if max_row else []
     width = max((len(r) for r in grid), default=0)
     for r in grid:
         r.extend([None] * (width - len(r)))

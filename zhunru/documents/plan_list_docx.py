@@ -14,6 +14,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from zhunru.catalog import rules as catalog_rules
+
 from . import official as o
 
 BASIS_TYPES = {"central": "党中央国务院文件", "laws": "法律法规规章", "municipal": "市委市政府文件"}
@@ -38,9 +40,37 @@ def title_of(year: int, district_name: str = "普陀区") -> str:
     return f"{year}年{district_name}区级下派居村组织工作任务计划清单"
 
 
-def item_cells(n: int, item: dict, committee_names: dict | None = None) -> list[str]:
-    """The ten columns of one item, as text (shared by the .docx and the .xlsx)."""
-    committee_names = committee_names or {}
+APPENDIX_NOTE = "（名单见附录）"
+
+
+def _directory(meta_or_names) -> list[dict]:
+    """The district's committees as {code, name, street}: ``meta["committees"]``, or a bare code → name map."""
+    if isinstance(meta_or_names, list):
+        return meta_or_names
+    return [{"code": c, "name": n, "street": ""} for c, n in (meta_or_names or {}).items()]
+
+
+def scope_cell(item: dict, committees) -> tuple[str, bool]:
+    """下派范围 summarised: 全区居村, or 部分居村（31个）by street; True when the names go to the appendix."""
+    text, long = catalog_rules.scope_text(item.get("scope") or "all", item.get("scope_committees") or [], _directory(committees))
+    return (text + "\n" + APPENDIX_NOTE if long else text), long
+
+
+def scope_appendix(items: list[dict], committees) -> list[tuple[int, str, list[str]]]:
+    """For each item whose committees do not fit its cell: (序号, name, one line per street)."""
+    out = []
+    for n, item in enumerate(items, 1):
+        if item.get("scope") != "some" or not scope_cell(item, committees)[1]:
+            continue
+        lines = [f"{g['street']}（{'全部，' if g['whole'] else ''}{g['count']}个）：" + "、".join(g["names"])
+                 for g in catalog_rules.scope_groups(item.get("scope_committees") or [], _directory(committees))]
+        out.append((n, o.text(item.get("name")), lines))
+    return out
+
+
+def item_cells(n: int, item: dict, committees=None) -> list[str]:
+    """The ten columns of one item, as text (shared by the .docx and the .xlsx). ``committees``: the
+    district's committee directory (or a code → name map)."""
     duties = [f"{i}.{o.text(d.get('text'))}" + (f"（{d['mode']}）" if d.get("mode") else "")
               for i, d in enumerate(item.get("duties") or [], 1)]
     basis = _d(item.get("basis"))
@@ -49,14 +79,12 @@ def item_cells(n: int, item: dict, committee_names: dict | None = None) -> list[
     names = _d(item.get("involves_names"))
     involves = []
     for kind in item.get("involves") or []:
+        if kind == "task":
+            continue  # every item is a 工作任务: the page does not list it, nor do the documents
         label = KINDS.get(kind, kind)
         extra = {"system": names.get("system_name"), "assessment": names.get("assessment_name"), "plaque": names.get("plaque_name")}.get(kind)
         involves.append(f"{label}（{extra}）" if extra else label)
-    if item.get("scope") == "some":
-        chosen = [committee_names.get(c, c) for c in item.get("scope_committees") or []]
-        scope = f"部分居村（{len(chosen)}个）：" + "、".join(chosen)
-    else:
-        scope = "全区居村"
+    scope, _ = scope_cell(item, committees)
     limit = _d(item.get("time_limit"))
     limit_text = TIME_LIMITS.get(limit.get("type"), "")
     if limit.get("type") == "one_time":
@@ -80,7 +108,7 @@ def item_cells(n: int, item: dict, committee_names: dict | None = None) -> list[
     if item.get("status") == "exited":
         name += f"\n〔已退出：{item.get('exited_on') or ''}〕"
     return [str(n), name, o.text(item.get("department")), "\n".join(duties) or o.text(item.get("summary")),
-            "\n".join(x for x in (basis_text, docs) if x), "、".join(involves), scope, limit_text,
+            "\n".join(x for x in (basis_text, docs) if x), "、".join(involves) or "—", scope, limit_text,
             "\n".join(support), comparison]
 
 
@@ -97,7 +125,8 @@ def _cell(cell, value: str, *, bold=False, center=False, font=o.BODY_FONT):
 
 
 def render_plan_list_docx(items: list[dict], meta: dict) -> bytes:
-    """``meta``: year, district_name, version, published_on, committee_names."""
+    """``meta``: year, district_name, version, published_on, committees (the district's directory)."""
+    committees = meta.get("committees") or meta.get("committee_names")
     doc = Document()
     o.setup(doc, landscape=True, grid=False)
     o.paragraph(doc, "附件", font=o.HEI_FONT, size=o.SIZE_3)
@@ -126,9 +155,9 @@ def render_plan_list_docx(items: list[dict], meta: dict) -> bytes:
     for n, item in enumerate(items, 1):
         row = table.add_row()
         o.cant_split(row)
-        for i, (cell, value) in enumerate(zip(row.cells, item_cells(n, item, meta.get("committee_names")), strict=True)):
+        for i, (cell, value) in enumerate(zip(row.cells, item_cells(n, item, committees), strict=True)):
             cell.width = Mm(COLUMNS[i][1])
-            _cell(cell, value, center=i in (0, 6))
+            _cell(cell, value, center=i == 0)
     if not items:
         row = table.add_row()
         merged = row.cells[0].merge(row.cells[-1])
@@ -136,6 +165,15 @@ def render_plan_list_docx(items: list[dict], meta: dict) -> bytes:
     note = o.paragraph(doc, "注：涉及内容、下派范围、时间时限及三清单以准入审核同意的申请表为准；“已退出”事项保留于清单历史。",
                        size=TABLE_PT, before=6)
     note.paragraph_format.line_spacing = Pt(16)
+    appendix = scope_appendix(items, committees)
+    if appendix:
+        # The committees of a long 部分居村 scope: after the table, grouped by street, not in the narrow column.
+        o.paragraph(doc, "附录：部分居村事项的下派范围", font=o.HEI_FONT, size=o.SIZE_3, before=12, after=6)
+        for n, name, lines in appendix:
+            o.paragraph(doc, f"{n}. {name}", size=TABLE_PT, bold=True, before=4)
+            for line in lines:
+                par = o.paragraph(doc, line, size=TABLE_PT, indent_chars=2)
+                par.paragraph_format.line_spacing = Pt(16)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -7,7 +7,7 @@ from django.http import Http404
 from zhunru import clock
 from zhunru.catalog import queries
 from zhunru.catalog.models import Filing
-from zhunru.orgs.models import Organisation
+from zhunru.orgs.models import Organisation, User
 
 from .exports import DOCX, download
 from .filing_letter import render_filing_letter
@@ -25,11 +25,10 @@ def _view(district_id: int, year: int, version: int | None) -> dict:
 
 
 def _meta(district_id: int, data: dict) -> dict:
-    codes = {c for i in data["items"] for c in i.get("scope_committees") or []}
-    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    partial = any(i.get("scope") == "some" for i in data["items"])
     district = Organisation.objects.get(pk=district_id)
     return {"year": data["year"], "version": data["version"], "published_on": data["published_on"],
-            "district_name": district.name, "committee_names": names}
+            "district_name": district.name, "committees": queries.committee_directory(district_id) if partial else []}
 
 
 def plan_list_document(district_id: int, year: int, fmt: str, version: int | None = None) -> tuple[bytes, str]:
@@ -53,6 +52,9 @@ def filing_counts(items: list[dict]) -> dict:
         "new": sum(1 for i in active if not i.get("carried_from_id") and not i.get("previous_id")),
         "adjusted": sum(1 for i in active if not i.get("carried_from_id") and i.get("previous_id")),
         "exited": sum(1 for i in items if i["status"] == "exited"),
+        "with_support": sum(1 for i in active if any(isinstance(v, dict) and any(str(x or "").strip() for x in v.values())
+                                                         for v in (i.get("support") or {}).values())),
+        "with_courses": sum(1 for i in active if any(isinstance(c, dict) and (c.get("name") or "").strip() for c in i.get("courses") or [])),
         "same": sum(1 for i in active if i.get("comparison") == "same"),
         "reworded": sum(1 for i in active if i.get("comparison") == "reworded"),
         "added": sum(1 for i in active if i.get("comparison") not in ("same", "reworded")),
@@ -66,10 +68,14 @@ def filing_letter_document(district_id: int, year: int, version: int | None = No
     meta = _meta(district_id, data)
     filing = Filing.objects.filter(plan_list__district_id=district_id, plan_list__year=year,
                                    version__number=data["version"]).order_by("id").first()
+    # The 签发人 is a person: the one who filed the list, when known; otherwise a blank line to sign.
+    person = ""
+    if filing is not None:
+        person = User.objects.filter(username=filing.filed_by).values_list("display_name", flat=True).first() or ""
     meta.update(
         document_number=filing.document_number if filing else "普民〔　〕　号",
         date=filing.filed_on if filing else clock.today(),
-        signer="区民政局", counts=filing_counts(data["items"]),
+        signer=person, contact=person, counts=filing_counts(data["items"]),
     )
     return render_filing_letter(meta), f"关于报备{year}年度区级计划清单的报告（第{data['version']}版）.docx"
 

@@ -20,7 +20,7 @@ def _keys(district, kind) -> frozenset[str]:
     return frozenset(k for row in rows for k in row)
 
 
-def build_context(district: Organisation, as_of: datetime.date, verbal_report=None) -> CheckContext:
+def build_context(district: Organisation, as_of: datetime.date, verbal_report=None, application_id: int | None = None) -> CheckContext:
     conf = district_settings(district)
     cache: dict[int, dict] = {}
 
@@ -45,6 +45,6 @@ def build_context(district: Organisation, as_of: datetime.date, verbal_report=No
         departments=_keys(district, OrgKind.DEPARTMENT),
         committees=_keys(district, OrgKind.COMMITTEE),
         # R-APP-2 duplicate flag and the adjusts_item lookup: live items of this year's and next year's list.
-        district_items=district_item_names(district.pk, (as_of.year, as_of.year + 1)),
+        district_items=district_item_names(district.pk, (as_of.year, as_of.year + 1), exclude_application=application_id),
         verbal_report=report,
     )

@@ -112,7 +112,7 @@ def save_draft(user, app: Application, data: dict) -> Application:
 
 def run_check(app: Application, as_of=None):
     """The rules against the application as stored, for a submission on ``as_of`` (default today)."""
-    return check_application(app.content, build_context(app.district, as_of or clock.today(), app.verbal_report))
+    return check_application(app.content, build_context(app.district, as_of or clock.today(), app.verbal_report, app.pk))
 
 
 def _fingerprint(content: dict) -> str:

@@ -168,7 +168,7 @@ def application_precheck(request, pk):
         return JsonResponse({"errors": [{"rule": "R-APP-9", "field": "as_of", "message": "预检日期不是有效日期（R-APP-9）"}]}, status=422)
     data["department"] = app.department.code
     report = VerbalReport.objects.filter(pk=data.get("verbal_report_id"), department=app.department).first() if data.get("verbal_report_id") else None
-    result = check_application(data, build_context(app.district, as_of, report))
+    result = check_application(data, build_context(app.district, as_of, report, app.pk))
     return JsonResponse(result.as_dict())
 
 

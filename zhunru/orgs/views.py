@@ -19,11 +19,12 @@ def healthz(request):
 
 @login_required
 def home(request):
+    """Everyone starts on their to-do list (待办); the administrator, who has none, on the admin."""
     user = request.user
-    if user.has_role(Role.APPLICANT, Role.APPLICANT_HEAD, Role.REVIEWER, Role.SUPERVISOR):
-        return redirect("applications")
-    if user.has_role(Role.ADMIN) and user.is_staff:
+    if user.role_codes == {Role.ADMIN} and user.is_staff:
         return redirect("admin:index")
+    if user.role_codes:
+        return redirect("todo")
     return render(request, "home.html")
 
 

@@ -14,3 +14,13 @@ class ReviewConfig(AppConfig):
         # else of the applicant's (orgs.scoping's "invited" path). Declared here, not in intake, because
         # the invitations are the review's: intake does not know about them.
         Application.scope_fields = {**Application.scope_fields, "invited": "review_invitations__organisation"}
+
+        from zhunru.audit.services import register_state_check
+
+        from .models import Decision
+
+        @register_state_check
+        def decided_states():
+            # A decision row edited behind the system's back no longer matches the status its event recorded.
+            status = {"approve": "approved", "reject": "rejected"}
+            return ((Application.__name__, str(a), status.get(d, d)) for a, d in Decision.objects.values_list("application_id", "decision").iterator())

@@ -73,7 +73,7 @@ def draft_detail(request, pk):
     today, schedule = clock.today(), queries.current_schedule()
     return render(request, "review/draft.html", {
         "draft": draft,
-        "invitations": [queries.invitation_view(i, today, schedule) for i in draft.invitations.select_related("organisation")
+        "invitations": [queries.invitation_view(i, today, schedule, draft.state != "open") for i in draft.invitations.select_related("organisation")
                         .prefetch_related("opinions__given_by")],
         "mine": next((i for i in draft.invitations.all() if i.organisation_id == user.organisation_id), None),
         "is_reviewer": user.has_role(Role.REVIEWER),

@@ -15,7 +15,15 @@ from zhunru.orgs.scoping import visible
 from zhunru.workdays.calendar import current_schedule
 
 from .models import Decision, DraftDocument, Invitation, Opinion, ReturnForRevision, ReviewCase
-from .rules import ACTIVE, OPEN_FOR_OPINIONS, diff_content, silence_counts, working_days_left
+from .rules import (
+    ACTIVE,
+    OPEN_FOR_OPINIONS,
+    diff_content,
+    silence_counts,
+    waited_label,
+    waited_long,
+    working_days_left,
+)
 
 # ---- one invitation as the matrix shows it
 
@@ -23,7 +31,7 @@ from .rules import ACTIVE, OPEN_FOR_OPINIONS, diff_content, silence_counts, work
 class InvitationView:
     inv: Invitation
     opinions: list
-    state: str  # answered | no_opinion | open | overdue
+    state: str  # answered | no_opinion | open | overdue | closed
     state_label: str
     days_left: int | None
 
@@ -31,8 +39,26 @@ class InvitationView:
     def overdue(self) -> bool:
         return self.state == "overdue"
 
+    @property
+    def answered(self) -> bool:
+        return self.state == "answered"
 
-def invitation_view(inv: Invitation, today, schedule) -> InvitationView:
+
+# Once the application is decided or withdrawn (or the draft's pre-review concluded) nobody waits for an answer.
+CLOSED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
+CLOSED_LABEL = "未答复（审核已结束）"
+
+
+def subject_closed(inv: Invitation) -> bool:
+    if inv.application_id:
+        return inv.application.status in CLOSED_STATUSES
+    return inv.draft_document.state != DraftDocument.State.OPEN
+
+
+def invitation_view(inv: Invitation, today, schedule, closed: bool | None = None) -> InvitationView:
+    """``closed``: the review of the subject has ended; None reads it from the invitation's subject."""
+    if closed is None:
+        closed = subject_closed(inv)
     ops = list(inv.opinions.all())
     human = [o for o in ops if o.given_by_id]
     system = [o for o in ops if not o.given_by_id]
@@ -40,13 +66,29 @@ def invitation_view(inv: Invitation, today, schedule) -> InvitationView:
     if answered:
         first = human[0]
         state, label = "answered", first.get_opinion_display() + ("（逾期）" if first.late else "")
-    elif system or silence_counts(silence_means_no_opinion=inv.silence_means_no_opinion, deadline=inv.deadline, today=today, answered=False):
+    elif system or (not closed and silence_counts(silence_means_no_opinion=inv.silence_means_no_opinion, deadline=inv.deadline,
+                                                  today=today, answered=False)):
         state, label = "no_opinion", "无意见（逾期未答复，视为无意见）"
+    elif closed:
+        return InvitationView(inv, ops, "closed", CLOSED_LABEL, None)
     elif today > inv.deadline:
         state, label = "overdue", "逾期未答复"
     else:
         state, label = "open", "待答复"
     return InvitationView(inv, ops, state, label, working_days_left(schedule, today, inv.deadline))
+
+
+def matrix_summary(views: list[InvitationView]) -> str:
+    """共 N 家，已答复 M 家 — counted by organisation, its latest round deciding."""
+    latest = {}
+    for v in views:
+        key = v.inv.organisation_id
+        if key not in latest or (v.inv.round, v.inv.pk) > (latest[key].inv.round, latest[key].inv.pk):
+            latest[key] = v
+    states = [v.state for v in latest.values()]
+    text = f"共 {len(states)} 家，已答复 {states.count('answered')} 家"
+    extra = [(states.count("no_opinion"), "视为无意见"), (states.count("overdue"), "逾期未答复"), (states.count("closed"), "未答复（审核已结束）")]
+    return text + "".join(f"，{n} 家{what}" for n, what in extra if n)
 
 
 def _opinion_prefetch():
@@ -57,7 +99,8 @@ def invitations_of(app: Application, today=None, schedule=None) -> list[Invitati
     today = today or clock.today()
     schedule = schedule or current_schedule()
     invs = Invitation.objects.filter(application=app).select_related("organisation").prefetch_related(_opinion_prefetch())
-    return [invitation_view(i, today, schedule) for i in invs]
+    closed = app.status in CLOSED_STATUSES
+    return [invitation_view(i, today, schedule, closed) for i in invs]
 
 
 # ---- the reviewer's desk
@@ -114,6 +157,8 @@ def desk(user, app: Application) -> dict:
     for code, name, parent in committees:
         by_street.setdefault(parent, []).append((code, name))
     holder_ok = case is None or case.reviewer_id in (None, user.pk)
+    round_no = max(len(versions := list(ApplicationVersion.objects.filter(application=app).order_by("version"))), 1)
+    invited_now = {v.inv.organisation.code for v in invitations if v.inv.round == round_no}
     return {
         "check": check,
         "working_day_check": working_day_check(app, check) if check else [],
@@ -123,9 +168,13 @@ def desk(user, app: Application) -> dict:
         "joint": [v for v in invitations if v.inv.kind == "joint_review"],
         "consult": [v for v in invitations if v.inv.kind == "consultation"],
         "outstanding": [v for v in invitations if not v.opinions and v.state != "no_opinion"],
+        "matrix_summary": matrix_summary(invitations),
+        "invited_now": invited_now,
+        "waited": waited_label(schedule, app.submitted_on, today) if app.status in ACTIVE else "",
+        "waited_long": app.status in ACTIVE and waited_long(schedule, app.submitted_on, today),
         "returns": list(ReturnForRevision.objects.filter(application=app).select_related("returned_by")),
         "diff": versions_diff(app),
-        "versions": list(ApplicationVersion.objects.filter(application=app).order_by("version")),
+        "versions": versions,
         "decision": Decision.objects.filter(application=app).first(),
         "review_units": Organisation.objects.filter(district_id=app.district_id, is_review_unit=True).order_by("code"),
         "streets": [(s, by_street.get(s.pk, [])) for s in streets],
@@ -188,6 +237,11 @@ def form_meta(app: Application) -> dict:
         if not v.opinions and v.state == "no_opinion":
             opinions.append({"organisation": f"{v.inv.organisation.name}（{v.inv.get_kind_display()}）",
                              "opinion_label": "无意见", "comment": "逾期未答复，视为无意见", "date": v.inv.deadline.isoformat()})
+        elif not v.opinions and v.state == "closed":
+            # Asked, never answered, and the review is over: the form says so rather than leaving the unit out.
+            opinions.append({"organisation": f"{v.inv.organisation.name}（{v.inv.get_kind_display()}）",
+                             "opinion_label": "未答复", "comment": f"审核已结束，未答复（截止{v.inv.deadline:%Y-%m-%d}）",
+                             "date": ""})
     meta = {"opinions": opinions}
     if d is not None:
         meta["decision"] = {"decision": d.decision, "unit": d.unit, "name": d.name, "date": d.decided_on.isoformat(),

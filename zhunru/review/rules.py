@@ -45,6 +45,39 @@ def working_days_left(schedule: Schedule, today: datetime.date, deadline: dateti
         return None
 
 
+def waited(schedule: Schedule, since: datetime.date | None, today: datetime.date) -> tuple[int, bool] | None:
+    """How long something has waited since ``since``: (working days after it up to today, True),
+    or (calendar days, False) where the calendar does not know a year in between; None without a date."""
+    if since is None:
+        return None
+    one = datetime.timedelta(days=1)
+    try:
+        return working_days_between(schedule, since + one, today + one), True
+    except UnknownYear:
+        return max((today - since).days, 0), False
+
+
+LONG_WAIT_DAYS = DEFAULT_DEADLINE_DAYS  # working days (7 calendar days without a calendar) after which a wait shows in orange
+
+
+def waited_label(schedule: Schedule, since: datetime.date | None, today: datetime.date) -> str:
+    """已等待 3 个工作日; 已等待 40 天（……按自然日计）where a year has no calendar; 今日提交; "" without a date."""
+    w = waited(schedule, since, today)
+    if w is None:
+        return ""
+    n, working = w
+    if since >= today:
+        return "今日提交"
+    if working:
+        return f"已等待 {n} 个工作日"
+    return f"已等待 {n} 天（工作日历未录入，按自然日计）"
+
+
+def waited_long(schedule: Schedule, since: datetime.date | None, today: datetime.date) -> bool:
+    w = waited(schedule, since, today)
+    return bool(w) and w[0] >= (LONG_WAIT_DAYS if w[1] else 7)
+
+
 def decision_errors(decision: str, reason: str, outstanding: list[str], override_reason: str) -> list[dict]:
     errors = []
     if decision not in ("approve", "reject"):

@@ -93,12 +93,16 @@ def _hold(user, app: Application) -> ReviewCase:
     return case
 
 
-def _begin(app: Application) -> str:
-    """The first action of the reviewer moves a submitted application into review."""
+def _begin(user, app: Application) -> str:
+    """The first action of the reviewer moves a submitted application into review.
+
+    The move is a state change of its own, so it writes its own event (R-AUD-1), whatever action caused it.
+    """
     old = app.status
     if app.status == Status.SUBMITTED:
         app.status = Status.IN_REVIEW
         app.save(update_fields=["status", "updated_at"])
+        record(actor=user, action="review.started", obj=app, district_id=app.district_id, changes={"status": [old, app.status]})
     return old
 
 
@@ -137,7 +141,7 @@ def record_necessity(user, app: Application, *, legality: str, reasonableness: s
     if errors:
         raise RuleViolation("审查结论无效", errors)
     case = _hold(user, app)
-    old = _begin(app)
+    old = _begin(user, app)
     case.legality, case.reasonableness, case.necessity = legality, reasonableness, necessity
     case.necessity_comment = (comment or "").strip()
     case.necessity_by, case.necessity_on = user, clock.today()
@@ -222,7 +226,7 @@ def invite(user, app: Application, *, kind: str, organisations: list[str], deadl
     if errors:
         raise RuleViolation("邀请未发出", errors)
     _hold(user, app)
-    _begin(app)
+    _begin(user, app)
     silence = default_silence(kind) if silence_means_no_opinion is None else bool(silence_means_no_opinion)
     return _create_invitations(user, subject={"application": app}, district_id=app.district_id, kind=kind, orgs=orgs,
                                deadline_days=deadline_days, deadline=deadline, silence=silence, round_no=round_no,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhunru import clock
@@ -19,8 +20,8 @@ from zhunru.orgs.models import Organisation, OrgKind, Role
 from zhunru.orgs.scoping import visible
 
 from . import queries, services
-from .models import DecisionValue, Finding, InvitationKind, OpinionValue
-from .rules import ACTIVE, DEFAULT_DEADLINE_DAYS
+from .models import Decision, DecisionValue, Finding, InvitationKind, OpinionValue
+from .rules import ACTIVE, DEFAULT_DEADLINE_DAYS, waited_label, waited_long
 
 TABS = {"todo": "待办", "done": "已办", "started": "我发起的"}
 
@@ -37,11 +38,46 @@ def _readonly_ctx(app) -> dict:
             "time_limits": TIME_LIMITS, "support_types": SUPPORT_TYPES, "committee_names": [names.get(c, c) for c in codes]}
 
 
+# What reaches each role's 待办, and where it goes from there: /todo/ is the page everyone lands on.
+ROLE_TODO = (
+    (Role.REVIEWER, "提交审核的申请和待补办的口头报告", (("审核队列", "review_queue"), ("紧急事项口头报告", "review_verbal_reports"))),
+    (Role.APPLICANT, "退回修改的申请和待补办申请的口头报告", (("我发起的申请", "applications"),)),
+    (Role.APPLICANT_HEAD, "待您签发的申请", (("本部门的申请", "applications"),)),
+    (Role.REVIEW_UNIT, "会签和征求意见邀请", ()),
+    (Role.STREET, "会签和征求意见邀请", ()),
+    (Role.COMMITTEE, "会签和征求意见邀请", ()),
+    (Role.SUPERVISOR, "逾期未补办或逾期补办的口头报告", (("审核队列", "review_queue"), ("紧急事项口头报告", "review_verbal_reports"))),
+)
+STARTING_ROLES = (Role.REVIEWER, Role.APPLICANT)  # only these start anything: the others see no 我发起的 tab
+
+
+def todo_guide(user) -> dict:
+    """The page's lead, its empty-state text and its shortcuts, from the user's roles."""
+    what, links = [], {}
+    for role, text, shortcuts in ROLE_TODO:
+        if user.has_role(role):
+            if role == Role.SUPERVISOR and user.has_role(Role.REVIEWER):
+                continue  # the reviewer's list already holds the district's reports
+            if text not in what:
+                what.append(text)
+            for label, name in shortcuts:
+                links.setdefault(name, label)
+    links.setdefault("plan_list", "计划清单")
+    shortcuts = [(label, reverse(name)) for name, label in links.items()]
+    if not what:
+        return {"lead": "您的角色无需在系统中办理待办事项，可查看计划清单和消息。", "empty": "暂无待办。", "shortcuts": shortcuts}
+    joined = "；".join(what)
+    return {"lead": f"需要您处理的事项：{joined}。", "empty": f"暂无待办：{joined}会出现在这里", "shortcuts": shortcuts}
+
+
 @login_required
 def todo(request):
+    user = request.user
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "todo"
-    lists = queries.todo_lists(request.user)
-    return render(request, "review/todo.html", {"tab": tab, "tabs": [(k, v, len(lists[k])) for k, v in TABS.items()], "rows": lists[tab]})
+    lists = queries.todo_lists(user)
+    tabs = [(k, v, len(lists[k])) for k, v in TABS.items() if k != "started" or user.has_role(*STARTING_ROLES) or tab == "started"]
+    return render(request, "review/todo.html", {"tab": tab, "tabs": tabs, "rows": lists[tab], "guide": todo_guide(user),
+                                                "can_create": user.has_role(Role.APPLICANT)})
 
 
 @login_required
@@ -59,7 +95,13 @@ def queue(request):
     elif show == "decided":
         qs = qs.filter(status__in=[Status.APPROVED, Status.REJECTED])
     qs = qs.annotate(next_deadline=Min("review_invitations__deadline", filter=Q(review_invitations__opinions__isnull=True)))
-    return render(request, "review/queue.html", {"apps": qs.order_by("submitted_on", "id")[:500], "show": show, "today": clock.today()})
+    today, schedule = clock.today(), queries.current_schedule()
+    apps = list(qs.order_by("submitted_on", "id")[:500])
+    for a in apps:
+        # How long it has waited for the reviewer: only while it is with the reviewer.
+        a.waited = waited_label(schedule, a.submitted_on, today) if a.status in ACTIVE else ""
+        a.waited_long = bool(a.waited) and waited_long(schedule, a.submitted_on, today)
+    return render(request, "review/queue.html", {"apps": apps, "show": show, "today": today})
 
 
 @login_required
@@ -175,9 +217,17 @@ def invitation(request, inv_pk):
         app = intake_queries.application_for(request.user, inv.application_id)
         ctx.update(_readonly_ctx(app))
         ctx["open"] = app.status in ("submitted", "in_review", "returned")
+        if app.status == Status.WITHDRAWN:
+            ctx["ended"] = "审核已结束：申请部门已撤回该申请，无需再提出意见。"
+        elif app.status in (Status.APPROVED, Status.REJECTED):
+            d = Decision.objects.filter(application=app).first()
+            when = f"已于{d.decided_on:%Y-%m-%d}作出准入审核意见（{d.get_decision_display()}）" if d else "已作出准入审核意见"
+            ctx["ended"] = f"审核已结束：该申请{when}，无需再提出意见。"
     else:
         ctx["draft"] = inv.draft_document
         ctx["open"] = inv.draft_document.state == "open"
+        if not ctx["open"]:
+            ctx["ended"] = f"审核已结束：该文件草案的前置审核已办结（{inv.draft_document.get_outcome_display()}），无需再提出意见。"
     return render(request, "review/invitation.html", ctx)
 
 
