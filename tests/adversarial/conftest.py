@@ -77,3 +77,42 @@ def add_pdf(app_id, username="clerk_D030", name="policy.pdf"):
                              data={"file": SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf"), "kind": "policy"})
     assert res.status_code == 201, res.content
     return res.json()["id"]
+
+
+@pytest.fixture
+def live(transactional_db, settings, samples):
+    """Committed Putuo data for tests whose threads each open their own connection."""
+    from zhunru.demo.loader import load_municipal_list, load_organisations, load_users
+
+    district = load_organisations()
+    load_municipal_list()
+    load_users(district, PASSWORD)  # puts the roles back after a transactional flush
+    settings.ZHUNRU_TODAY = TODAY
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return Maker(samples)
+
+
+def race(*actions):
+    """Run the actions at the same moment, each in its own thread: [("ok", result) | ("crash", repr)]."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, fn):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = ("ok", fn())
+        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertion
+            results[i] = ("crash", repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

@@ -10,14 +10,13 @@ import re
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections, transaction
+from django.db import transaction
 
 from tests.conftest import PASSWORD, Api, body_of
 from zhunru.audit.models import AuditEvent
@@ -32,7 +31,7 @@ from zhunru.catalog.models import (
 )
 from zhunru.orgs.models import Organisation, Role, User
 
-from .conftest import TODAY, Maker, page
+from .conftest import TODAY, page, race
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = (ROOT / "data" / "shanghai" / "municipal_list_2025.csv").read_bytes()
@@ -557,39 +556,6 @@ def test_every_plan_list_action_is_audited_and_chain_verifies(make, samples, cap
 # ---------------------------------------------------------------------------- concurrency
 
 
-@pytest.fixture
-def live(transactional_db, settings, samples):
-    from zhunru.demo.loader import load_municipal_list, load_organisations, load_users
-
-    for code, name in Role.NAMES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": name})
-    district = load_organisations()
-    load_municipal_list()
-    load_users(district, PASSWORD)
-    settings.ZHUNRU_TODAY = TODAY
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return Maker(samples)
-
-
-def race(*actions):
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(i, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = ("ok", fn())
-        except Exception as exc:  # noqa: BLE001
-            results[i] = ("crash", repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,10 +6,8 @@ clear Chinese 4xx naming the field and rule, never a 500, and nothing is half-ch
 
 import json
 import re
-import threading
 
 import pytest
-from django.db import connections
 
 from tests.conftest import PASSWORD, Api, user  # noqa: F401
 from zhunru.audit.models import AuditEvent
@@ -17,7 +15,7 @@ from zhunru.intake.models import Application, Status
 from zhunru.orgs.models import Organisation, OrgKind, Role, User
 from zhunru.review.models import Decision, Invitation, Opinion, ReturnForRevision, ReviewCase
 
-from .conftest import TODAY, Maker, page
+from .conftest import TODAY, page, race
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEWER = "reviewer_D020"
@@ -665,40 +663,6 @@ def test_tampered_decision_row_is_found_by_verify_audit(make):
 # ---------------------------------------------------------------------------- concurrency
 
 
-@pytest.fixture
-def live(transactional_db, settings, samples):
-    from zhunru.demo.loader import load_municipal_list, load_organisations, load_users
-
-    for code, name in Role.NAMES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": name})
-    district = load_organisations()
-    load_municipal_list()
-    load_users(district, PASSWORD)
-    settings.ZHUNRU_TODAY = TODAY
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return Maker(samples)
-
-
-def race(*actions):
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(i, fn):
-        try:
-            barrier.wait(timeout=10)
-            res = fn()
-            results[i] = ("ok", res)
-        except Exception as exc:  # noqa: BLE001
-            results[i] = ("crash", repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _api_call(username, path, body=None):
