@@ -1,7 +1,6 @@
 """The HTTP API at /api/v1. Thin: it parses, calls the same services as the pages, and answers."""
 
 import datetime
-import json
 
 from django.contrib.auth import authenticate
 from django.http import Http404
@@ -99,13 +98,7 @@ apps = Router(tags=["applications"])
 
 
 def _body(request, body: ApplicationBody) -> dict:
-    # pydantic accepts null, [] or 42 as "no fields given"; an application body must be an object.
-    try:
-        raw = json.loads(request.body or b"{}")
-    except ValueError:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise RuleViolation("请求体应为 JSON 对象", [{"rule": None, "field": None, "message": "请求体应为 JSON 对象（申请表的各字段）"}])
+    # The parser has already refused a body that is not an object (api/parser.py).
     return clean_body(body.model_dump(mode="json", exclude_unset=True))
 
 

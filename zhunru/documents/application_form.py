@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -18,6 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from .official import text
 
 TITLE = "上海市普陀区下派居村组织工作任务申请表"
 
@@ -48,7 +49,6 @@ CHANNELS = {"phone": "电话", "in_person": "当面", "other": "其他"}
 DECISIONS = {"approve": "同意", "reject": "不同意"}
 
 # lxml refuses these outright; a stray one pasted into a text field must not break the form.
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- reading a possibly incomplete application --------------------------------------
@@ -62,10 +62,8 @@ def _l(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
-def _t(value) -> str:
-    if value is None:
-        return ""
-    return _XML_UNSAFE.sub("", str(value)).strip()
+# Text that Word's XML cannot hold is dropped by the official-document helpers' ``text``.
+_t = text
 
 
 def _date(value) -> str:

@@ -54,7 +54,7 @@ def fonts(element, latin: str, east_asia: str) -> None:
 
 def run(par, value: str, *, size=SIZE_3, font=BODY_FONT, bold=False, color=None):
     # Not stripped: tabs and full-width spaces place the 签发人 and the 版记 dates.
-    r = par.add_run(_XML_UNSAFE.sub("", str(value)) if value is not None else "")
+    r = par.add_run("" if value is None else _XML_UNSAFE.sub("", str(value)))
     fonts(r._element, LATIN_FONT if font in (BODY_FONT, KAI_FONT) else font, font)
     r.font.size = Pt(size)
     r.font.bold = bold or None

@@ -2,7 +2,7 @@
 
 import re
 
-from zhunru.text import clean_tree
+from zhunru.text import clean_text, clean_tree
 
 # The fields of FIELDS.md that an application stores. Anything else in a body is dropped;
 # submitted_on and head_signoff are set by the server (R-APP-6), never taken from a body.
@@ -60,8 +60,7 @@ MAX_ROWS = 200  # a page never has that many rows; a higher index is dropped, th
 _ROW = re.compile(r"^(duties|courses)\[(\d{1,6})\]\.([a-z_]+)$")
 
 
-def _clean(value: str) -> str:
-    return value.replace("\x00", "")  # PostgreSQL cannot store NUL in JSON text
+_clean = clean_text  # NUL and lone surrogates: no text column can store them (zhunru/text.py)
 
 
 def from_post(post) -> dict:
